@@ -5,11 +5,13 @@
 namespace relconv {
 namespace text { const Backend& backend(); }
 namespace tree { const Backend& backend(); }
+namespace pdf { const Backend& backend(); }
 
 const std::vector<const Backend*>& backends() {
   static const std::vector<const Backend*> table = {
       &text::backend(),
       &tree::backend(),
+      &pdf::backend(),
   };
   return table;
 }
