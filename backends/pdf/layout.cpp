@@ -1330,7 +1330,6 @@ void Typesetter::title_block(const Metadata& meta, const std::string& anchor, in
   if (!meta.date.empty()) byline += (byline.empty() ? "" : "  \u00B7  ") + format_date(meta.date);
   if (!byline.empty()) {
     SpanStyle st;
-    st.family = Family::Sans;
     st.size = s_.meta_size;
     st.color = s_.meta_color;
     space(6);

@@ -13,8 +13,10 @@
 #include <ctime>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "backend/backend.h"
+#include "backends/pdf/compact.h"
 #include "backends/pdf/fonts.h"
 #include "backends/pdf/layout.h"
 #include "backends/pdf/style.h"
@@ -175,6 +177,10 @@ class Renderer {
     HPDF_UINT32 len = size;
     HPDF_ReadFromStream(pdf_, reinterpret_cast<HPDF_BYTE*>(out.data()), &len);
     out.resize(len);
+    std::map<std::string, std::set<uint16_t>> used;
+    for (const auto& [font, codes] : used_)
+      if (const char* name = HPDF_Font_GetFontName(font)) used[name].insert(codes.begin(), codes.end());
+    out = compact_fonts(out, used);
     // Reading to the end reports HPDF_STREAM_EOF through the handler: not a failure.
     if (errors_.code == HPDF_STREAM_EOF) errors_ = HaruErrors{};
     check();
@@ -260,6 +266,11 @@ class Renderer {
         cur_color = color;
       }
       HPDF_Page_TextOut(page, HPDF_REAL(x), HPDF_REAL(to_pdf_y(baseline_top)), str.c_str());
+      std::set<uint16_t>& used = used_[font];
+      for (size_t i = 0; i < str.size();) {
+        char32_t cp = utf8_decode(str, i);
+        if (cp <= 0xFFFF) used.insert(uint16_t(cp));
+      }
     };
     for (const Placed& pl : pg.placed) {
       for (const Op& op : pl.item->ops) {
@@ -283,20 +294,20 @@ class Renderer {
     if (!pg.chapter_start && !title.empty()) {
       std::string shown = clean(title);
       // Shorten a title wider than the measure, at a character boundary, with an ellipsis.
-      while (fonts_->width(kSans, rsize, shown) > content_w && shown.size() > 4) {
+      while (fonts_->width(kSerifItalic, rsize, shown) > content_w && shown.size() > 4) {
         size_t cut = shown.size() - 1;
         while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) --cut;
         shown = shown.substr(0, cut);
-        if (fonts_->width(kSans, rsize, shown + "\u2026") <= content_w) {
+        if (fonts_->width(kSerifItalic, rsize, shown + "\u2026") <= content_w) {
           shown += "\u2026";
           break;
         }
       }
-      text(fonts_->font(kSans), rsize, s.running_color, left, s.margin_top * 0.55, shown);
+      text(fonts_->font(kSerifItalic), rsize, s.running_color, left, s.margin_top * 0.55, shown);
     }
     std::string number = std::to_string(index + 1);
-    double w = fonts_->width(kSans, rsize, number);
-    text(fonts_->font(kSans), rsize, s.running_color, (s.page_width - w) / 2,
+    double w = fonts_->width(kSerif, rsize, number);
+    text(fonts_->font(kSerif), rsize, s.running_color, (s.page_width - w) / 2,
          s.page_height - s.margin_bottom * 0.45, number);
     HPDF_Page_EndText(page);
 
@@ -372,6 +383,7 @@ class Renderer {
   std::vector<HPDF_Page> pages_;
   std::map<std::string, std::pair<size_t, double>> anchors_;  // page, top from the page top
   std::map<std::string, HPDF_Destination> dests_;
+  std::map<HPDF_Font, std::set<uint16_t>> used_;  // characters drawn with each font
 };
 
 class PdfBackend final : public Backend {
