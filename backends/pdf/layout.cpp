@@ -30,6 +30,10 @@ std::string percent_encode(const std::string& url) {
 
 namespace {
 
+// Widths are sums of measured floats: a line "exactly as wide as" its measure may come out a
+// hair wider, and must still fit.
+constexpr double kFit = 0.01;
+
 enum class Family { Serif = 0, Sans = 1, Mono = 2 };
 enum class Alignment { Left, Center, Right, Justify };
 
@@ -59,9 +63,12 @@ struct Frag {
   bool strike = false;
   std::string text;
   double width = 0;
+  HPDF_Image image = nullptr;  // an inline image (text holds its alt text)
+  double image_height = 0;
   bool same_look(const Frag& o) const {
-    return face == o.face && size == o.size && color.r == o.color.r && color.g == o.color.g &&
-           color.b == o.color.b && link == o.link && rise == o.rise && strike == o.strike;
+    return !image && !o.image && face == o.face && size == o.size && color.r == o.color.r &&
+           color.g == o.color.g && color.b == o.color.b && link == o.link && rise == o.rise &&
+           strike == o.strike;
   }
 };
 
@@ -146,6 +153,15 @@ class Typesetter {
   void image(const Inline& img, const std::vector<Inline>& caption, const Box& box,
              int link = -1);
   void alt_frame(const std::string& alt, const Box& box);
+  struct LoadedImage {
+    HPDF_Image image = nullptr;
+    int width = 0, height = 0;
+  };
+  // The image `img` refers to, decoded and handed to libharu once per document; a null
+  // image when it cannot be shown (the reason is warned about).
+  LoadedImage load_image(const Inline& img);
+  // Whether `img` is small enough to sit in a line of text (an emoji or an icon).
+  bool inline_sized(const Inline& img);
   void thematic_break(const Box& box);
   void footnotes(const Chapter& ch);
 
@@ -173,7 +189,7 @@ class Typesetter {
   bool pending_new_page_ = false;
   std::vector<std::string> pending_anchors_;
   std::vector<Op> pending_marker_;  // list marker: ops with y relative to the baseline
-  bool quote_starts_ = false;
+  size_t quote_starts_ = 0;  // rules (innermost) that begin with the next item
   bool tight_ = false;  // inside an item of a tight list: paragraphs add no space
   double scale_ = 1;
   Rgb text_color_;
@@ -181,10 +197,6 @@ class Typesetter {
   std::set<std::string> anchors_;  // every heading, chapter and footnote id
   std::set<std::pair<std::string, uint32_t>> warned_chars_;
 
-  struct LoadedImage {
-    HPDF_Image image = nullptr;
-    int width = 0, height = 0;
-  };
   std::map<std::string, LoadedImage> images_;
 };
 
@@ -300,16 +312,42 @@ void Typesetter::collect_words(const std::vector<Inline>& inlines, SpanStyle st,
         }
         case InlineKind::Link: {
           int link = t.add_link(in.url);
+          // Two links that touch ("[a](x)[b](y)") get a hair space between them, so that
+          // a reader (and text extraction) sees where one ends and the next begins.
+          if (open && !words.empty() && !words.back().frags.empty() &&
+              words.back().frags.back().link >= 0 && link >= 0) {
+            words.back().space = -2;
+            words.back().space_face = st.face();
+            words.back().space_size = st.size;
+            open = false;
+          }
           if (link >= 0) st.link = link;
           walk(in.children, st);
           break;
         }
         case InlineKind::Image: {
-          // An image inside running text: its alt text stands in (block images are
-          // taken out of paragraphs before this).
-          SpanStyle alt = st;
-          alt.italic = true;
-          walk(in.children, alt);
+          // An image inside running text sits on the baseline at the height of the text
+          // (block images are taken out of paragraphs before this); one that cannot be
+          // shown leaves its alt text.
+          LoadedImage li = t.chapter_ ? t.load_image(in) : LoadedImage{};
+          if (!li.image) {
+            SpanStyle alt = st;
+            alt.italic = true;
+            walk(in.children, alt);
+            break;
+          }
+          Frag f;
+          f.image = li.image;
+          f.image_height = st.size * 1.15;
+          f.width = f.image_height * li.width / std::max(1, li.height);
+          f.size = st.size;
+          f.link = st.link;
+          f.text = plain_text(in.children);
+          if (!open) {
+            words.emplace_back();
+            open = true;
+          }
+          words.back().frags.push_back(f);
           break;
         }
         case InlineKind::SoftBreak: t.add_text(" ", st, in.pos, words, open); break;
@@ -347,10 +385,11 @@ void Typesetter::measure(std::vector<Word>& words) {
   for (Word& w : words) {
     w.width = 0;
     for (Frag& f : w.frags) {
-      f.width = fonts_.width(f.face, f.size, f.text);
+      if (!f.image) f.width = fonts_.width(f.face, f.size, f.text);
       w.width += f.width;
     }
-    if (w.space < 0) w.space = fonts_.width(w.space_face, w.space_size, " ");
+    if (w.space == -2) w.space = w.space_size / 6;
+    else if (w.space < 0) w.space = fonts_.width(w.space_face, w.space_size, " ");
   }
   // Trailing space of the last word means nothing.
   if (!words.empty()) words.back().space = 0;
@@ -362,7 +401,7 @@ void Typesetter::split_wide(std::vector<Word>& words, double width) {
   std::vector<Word> out;
   out.reserve(words.size());
   for (Word& w : words) {
-    if (w.width <= width || w.frags.empty()) {
+    if (w.width <= width + kFit || w.frags.empty()) {
       out.push_back(std::move(w));
       continue;
     }
@@ -376,6 +415,10 @@ void Typesetter::split_wide(std::vector<Word>& words, double width) {
     std::vector<Ch> chars;
     for (size_t fi = 0; fi < w.frags.size(); ++fi) {
       const Frag& f = w.frags[fi];
+      if (f.image) {
+        chars.push_back({fi, f.text, f.width, U'\uFFFC'});
+        continue;
+      }
       size_t i = 0;
       while (i < f.text.size()) {
         size_t start = i;
@@ -388,12 +431,13 @@ void Typesetter::split_wide(std::vector<Word>& words, double width) {
     while (start < chars.size()) {
       double acc = 0;
       size_t end = start, good = 0;
-      while (end < chars.size() && (acc + chars[end].width <= width || end == start)) {
+      while (end < chars.size() && (acc + chars[end].width <= width + kFit || end == start)) {
         acc += chars[end].width;
         char32_t cp = chars[end].cp;
         ++end;
-        if (cp == '/' || cp == '-' || cp == '.' || cp == '_' || cp == '?' || cp == '&' ||
-            cp == '=' || cp == ',' || cp == ':' || cp == '#')
+        // Not after '-': pdftotext joins a line that ends in a hyphen to the next.
+        if (cp == '/' || cp == '.' || cp == '_' || cp == '?' || cp == '&' || cp == '=' ||
+            cp == ',' || cp == ':' || cp == '#')
           good = end;
       }
       if (end < chars.size() && good > start && good - start > (end - start) / 3) end = good;
@@ -444,10 +488,10 @@ std::vector<std::pair<size_t, size_t>> Typesetter::break_lines(const std::vector
       double natural = 0;
       for (size_t i = j; i-- > 0;) {
         natural += words[s + i].width + (i + 1 < j ? words[s + i].space : 0);
-        if (natural > width && i + 1 < j) break;
-        const double slack = width - natural;
+        if (natural > width + kFit && i + 1 < j) break;
+        const double slack = std::max(0.0, width - natural);
         double c = 40;  // a small price per line: fewer lines win ties
-        if (slack < 0) c += 1e7;
+        if (natural > width + kFit) c += 1e7;
         else if (j < m) c += slack * slack;
         else if (slack > width * 0.85 && m > 1 && i > 0) c += 300;  // a lonely last word
         if (cost[i] + c < cost[j]) {
@@ -517,6 +561,21 @@ void Typesetter::set_line(const std::vector<Word>& words, size_t b, size_t e, bo
           link = f.link;
           link_x = x;
         }
+      }
+      if (f.image) {
+        Op img;
+        img.kind = Op::Image;
+        img.image = f.image;
+        img.x = x;
+        img.w = f.width;
+        img.h = f.image_height;
+        img.y = baseline + f.size * 0.22 - f.image_height;
+        img.text = f.text;
+        ops.push_back(img);
+        text_op = -1;
+        x += f.width;
+        if (link >= 0) link_end = x;
+        continue;
       }
       HPDF_Font font = fonts_.font(f.face);
       bool merged = false;
@@ -606,18 +665,19 @@ void Typesetter::emit(Item item, const Box& box, double baseline) {
     item.ops.push_back(op);
   }
   pending_marker_.clear();
-  for (double rx : box.rules) {
+  for (size_t r = 0; r < box.rules.size(); ++r) {
+    const bool starts = r + quote_starts_ >= box.rules.size();
     Op op;
     op.kind = Op::Line;
-    op.x = rx;
-    op.y = quote_starts_ ? 0 : -item.space_before;
+    op.x = box.rules[r];
+    op.y = starts ? 0 : -item.space_before;
     op.w = 0;
     op.h = item.height - op.y;
     op.size = s_.quote_rule_width;
     op.color = s_.quote_rule_color;
     item.ops.insert(item.ops.begin(), op);
   }
-  quote_starts_ = false;
+  quote_starts_ = 0;
   out_.items.push_back(std::move(item));
 }
 
@@ -672,8 +732,11 @@ void Typesetter::paragraph_with_images(const std::vector<Inline>& inlines, const
     }
     run.clear();
   };
+  bool only_images = true;
+  for (const Inline& in : inlines) only_images = only_images && (image_only(in) || blank(in));
   for (const Inline& in : inlines) {
-    if (image_only(in)) {
+    const Inline& img = in.kind == InlineKind::Image ? in : in.children.empty() ? in : in.children[0];
+    if (image_only(in) && (only_images || !inline_sized(img))) {
       flush();
       space(s_.paragraph_space * scale_);
       if (in.kind == InlineKind::Image) {
@@ -839,7 +902,7 @@ void Typesetter::code_block(const std::string& text, const Box& box) {
         ++end;
         char32_t cp = chars[end - 1].cp;
         if (end < chars.size() && (cp == ' ' || cp == '/' || cp == ',' || cp == '(' ||
-                                   cp == '.' || cp == '-' || cp == '='))
+                                   cp == '.' || cp == '='))
           good = end;
       }
       if (end < chars.size() && good > start && good - start > (end - start) / 2) end = good;
@@ -1114,13 +1177,11 @@ void Typesetter::alt_frame(const std::string& alt, const Box& box) {
   emit(std::move(item), box, pad + (lh + size * 0.72) / 2);
 }
 
-void Typesetter::image(const Inline& img, const std::vector<Inline>& caption, const Box& box,
-                       int link) {
-  std::string alt = plain_text(img.children);
-  LinkTarget link_target;
-  if (link >= 0) link_target = links_[size_t(link)];
+Typesetter::LoadedImage Typesetter::load_image(const Inline& img) {
   LoadedImage loaded;
-  auto cached = images_.find(img.url);
+  // Keyed by folder too: the chapters of a book each have their own image-1.png.
+  const std::string key = chapter_->base_dir + '\n' + img.url;
+  auto cached = images_.find(key);
   if (cached != images_.end()) {
     loaded = cached->second;
   } else {
@@ -1163,8 +1224,25 @@ void Typesetter::image(const Inline& img, const std::vector<Inline>& caption, co
                                        "); its alt text is shown instead");
       }
     }
-    images_[img.url] = loaded;
+    images_[key] = loaded;
   }
+  return loaded;
+}
+
+bool Typesetter::inline_sized(const Inline& img) {
+  // Emoji and icons in the corpus are 72 px images written inline; anything up to about
+  // twice that is set in the line rather than as a figure of its own.
+  if (img.height > 0) return img.height <= 48;
+  LoadedImage li = load_image(img);
+  return !li.image || (li.height <= 150 && li.width <= 150);
+}
+
+void Typesetter::image(const Inline& img, const std::vector<Inline>& caption, const Box& box,
+                       int link) {
+  std::string alt = plain_text(img.children);
+  LinkTarget link_target;
+  if (link >= 0) link_target = links_[size_t(link)];
+  LoadedImage loaded = load_image(img);
   if (!loaded.image) {
     alt_frame(alt.empty() ? "[image: " + img.url + "]" : alt, box);
   } else {
@@ -1186,6 +1264,7 @@ void Typesetter::image(const Inline& img, const std::vector<Inline>& caption, co
     Op op;
     op.kind = Op::Image;
     op.image = loaded.image;
+    op.text = alt;
     op.x = box.x + (box.w - w) / 2;
     op.w = w;
     op.h = h;
@@ -1246,8 +1325,9 @@ void Typesetter::block(const Block& b, const Box& box) {
       Rgb saved = text_color_;
       text_color_ = s_.quote_color;
       space(s_.paragraph_space * scale_);
-      quote_starts_ = true;
+      ++quote_starts_;
       blocks(b.children, inner);
+      if (quote_starts_) --quote_starts_;  // an empty quote drew nothing
       text_color_ = saved;
       space(s_.paragraph_space * scale_);
       break;

@@ -26,7 +26,8 @@ struct Op {
   HPDF_Font font = nullptr;
   double size = 0;      // font size, or line width for Line and Stroke
   Rgb color;
-  std::string text;     // Text: UTF-8; Uri: the URL; GoTo, Anchor, PageRef: the anchor name
+  std::string text;     // Text: UTF-8; Uri: the URL; GoTo, Anchor, PageRef: the anchor name;
+                        // Image: its alt text, laid invisibly over it for search and copy
   HPDF_Image image = nullptr;
 };
 

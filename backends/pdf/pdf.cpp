@@ -277,6 +277,13 @@ class Renderer {
         const double top = s.margin_top + pl.y + op.y;
         if (op.kind == Op::Text) {
           text(op.font, op.size, op.color, left + op.x, top, op.text);
+        } else if (op.kind == Op::Image && !op.text.empty()) {
+          // The alt text, invisible (rendering mode 3, PDF 32000-1:2008 9.3.6) over the
+          // image: found by search, copied and extracted, the way OCR layers are.
+          HPDF_Page_SetTextRenderingMode(page, HPDF_INVISIBLE);
+          const double size = std::min(8.0, std::max(2.0, op.h * 0.8));
+          text(fonts_->font(kSerif), size, s.body_color, left + op.x, top + size, clean(op.text));
+          HPDF_Page_SetTextRenderingMode(page, HPDF_FILL);
         } else if (op.kind == Op::PageRef) {
           auto it = anchors_.find(op.text);
           if (it == anchors_.end()) continue;

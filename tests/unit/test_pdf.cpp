@@ -133,8 +133,8 @@ TEST_CASE("pdf: a post renders to a complete PDF with info, links and outline") 
   REQUIRE(pdf.size() > 1000);
   CHECK(pdf.compare(0, 5, "%PDF-") == 0);
   CHECK(pdf.find("%%EOF") != std::string::npos);
-  // libharu escapes '/' in strings as \057.
-  CHECK(count(pdf, "/URI (https:\\057\\057docs.python.org\\0573\\057%C3%A9)") == 1);
+  // libharu escapes '/' and '%' in strings as \057 and \045.
+  CHECK(count(pdf, "/URI (https:\\057\\057docs.python.org\\0573\\057\\045C3\\045A9)") == 1);
   CHECK(count(pdf, "/Subtype /Link") == 2);
   // Chapter title is not an outline entry for a single post; its two headings are.
   CHECK(pdf.find("/Type /Outlines") != std::string::npos);
