@@ -145,6 +145,53 @@ std::optional<size_t> trim_font(std::string& data, const std::vector<bool>& keep
     post->resize(32);
     put32(*post, 0, 0x00030000);  // version 3: no glyph names
   }
+  // A CIDFontType2 maps codes to glyphs through CIDToGIDMap; the font's own cmap is not
+  // used (PDF 32000-1:2008, 9.7.4.2), so it shrinks to a valid format 4 table that maps
+  // nothing.
+  if (std::string* cmap = font->find("cmap")) {
+    std::string t(36, '\0');
+    put16(t, 2, 1);        // one encoding record
+    put16(t, 4, 3);        // Windows
+    put16(t, 6, 1);        // Unicode BMP
+    put32(t, 8, 12);       // subtable offset
+    put16(t, 12, 4);       // format 4
+    put16(t, 14, 24);      // its length
+    put16(t, 18, 2);       // segCountX2: the one 0xFFFF end segment
+    put16(t, 20, 2);       // searchRange
+    put16(t, 26, 0xFFFF);  // endCode
+    put16(t, 30, 0xFFFF);  // startCode
+    put16(t, 32, 1);       // idDelta
+    *cmap = t;
+  }
+  // The name table keeps the Windows-platform names (family, style, version, PostScript
+  // name, copyright, licence) and drops the duplicates for other platforms.
+  if (std::string* name = font->find("name"); name && name->size() >= 6) {
+    const std::string& n = *name;
+    const size_t count = be16(n, 2), strings = be16(n, 4);
+    if (6 + 12 * count <= n.size() && strings <= n.size()) {
+      std::vector<size_t> kept;
+      for (size_t r = 0; r < count; ++r) {
+        const size_t rec = 6 + 12 * r;
+        const size_t off = strings + be16(n, rec + 10), len = be16(n, rec + 8);
+        if (be16(n, rec) == 3 && off + len <= n.size()) kept.push_back(rec);
+      }
+      if (!kept.empty()) {
+        std::string t(6 + 12 * kept.size(), '\0');
+        put16(t, 2, uint16_t(kept.size()));
+        put16(t, 4, uint16_t(t.size()));
+        std::string pool;
+        for (size_t k = 0; k < kept.size(); ++k) {
+          const size_t rec = kept[k];
+          const size_t off = strings + be16(n, rec + 10), len = be16(n, rec + 8);
+          t.replace(6 + 12 * k, 8, n, rec, 8);  // platform, encoding, language, name ids
+          put16(t, 6 + 12 * k + 8, uint16_t(len));
+          put16(t, 6 + 12 * k + 10, uint16_t(pool.size()));
+          pool += n.substr(off, len);
+        }
+        *name = t + pool;
+      }
+    }
+  }
   data = write_font(*font);
   return glyphs;
 }

@@ -746,6 +746,25 @@ void Typesetter::paragraph_with_images(const std::vector<Inline>& inlines, const
         int link = add_link(in.url);
         image(in.children[0], {}, box, link);
       }
+    } else if (in.kind == InlineKind::Link &&
+               std::any_of(in.children.begin(), in.children.end(), [&](const Inline& c) {
+                 return c.kind == InlineKind::Image && !inline_sized(c);
+               })) {
+      // A link around a picture and a caption ("[![img](a.png) text](url)"): the
+      // picture becomes a linked figure, the rest stays linked text.
+      for (const Inline& c : in.children) {
+        if (c.kind == InlineKind::Image && !inline_sized(c)) {
+          flush();
+          space(s_.paragraph_space * scale_);
+          links_.clear();
+          int link = add_link(in.url);
+          image(c, {}, box, link);
+        } else {
+          Inline part = in;
+          part.children = {c};
+          run.push_back(std::move(part));
+        }
+      }
     } else {
       run.push_back(in);
     }

@@ -280,9 +280,23 @@ class Renderer {
         } else if (op.kind == Op::Image && !op.text.empty()) {
           // The alt text, invisible (rendering mode 3, PDF 32000-1:2008 9.3.6) over the
           // image: found by search, copied and extracted, the way OCR layers are.
+          // Squeezed to the image's width (Tz), so that it does not run into the text
+          // beside an inline image.
+          const std::string alt = clean(op.text);
+          double size = std::min(8.0, std::max(2.0, op.h * 0.8));
+          const double natural = fonts_->width(kSerif, size, alt);
+          double scale = 1;
+          if (natural > op.w && natural > 0) {
+            scale = op.w / natural;
+            if (scale < 0.1) {  // libharu allows 10% to 300%
+              size *= scale / 0.1;
+              scale = 0.1;
+            }
+          }
           HPDF_Page_SetTextRenderingMode(page, HPDF_INVISIBLE);
-          const double size = std::min(8.0, std::max(2.0, op.h * 0.8));
-          text(fonts_->font(kSerif), size, s.body_color, left + op.x, top + size, clean(op.text));
+          if (scale != 1) HPDF_Page_SetHorizontalScalling(page, HPDF_REAL(scale * 100));
+          text(fonts_->font(kSerif), size, s.body_color, left + op.x, top + size, alt);
+          if (scale != 1) HPDF_Page_SetHorizontalScalling(page, 100);
           HPDF_Page_SetTextRenderingMode(page, HPDF_FILL);
         } else if (op.kind == Op::PageRef) {
           auto it = anchors_.find(op.text);

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "backend/backend.h"
 #include "backends/pdf/fonts.h"
@@ -379,4 +381,59 @@ TEST_CASE("pdf: URLs are percent-encoded to ASCII") {
   CHECK(pdf::percent_encode("https://de.wikipedia.org/wiki/Ä") ==
         "https://de.wikipedia.org/wiki/%C3%84");
   CHECK(pdf::percent_encode("https://a.org/?q=1&r=2#frag") == "https://a.org/?q=1&r=2#frag");
+}
+
+TEST_CASE("pdf: documents rendered on several threads at once come out as alone") {
+  // Batch mode renders in parallel: the font coverage cache is shared, libharu is not.
+  auto make = [](int n) {
+    Fixture f;
+    Chapter& ch = f.chapter("Thread " + std::to_string(n));
+    ch.blocks.push_back(heading(1, "Ελληνικά ☉ 中文", "h"));
+    ch.blocks.push_back(para({text(lorem(6 + n))}));
+    return f.render();
+  };
+  std::vector<std::string> alone, together(4);
+  for (int i = 0; i < 4; ++i) alone.push_back(make(i));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) threads.emplace_back([&, i] { together[size_t(i)] = make(i); });
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < 4; ++i) CHECK(alone[size_t(i)] == together[size_t(i)]);
+}
+
+TEST_CASE("pdf: a table with a spanning cell and a head over several pages") {
+  Fixture f;
+  Chapter& ch = f.chapter("Spans");
+  Block table;
+  table.kind = BlockKind::Table;
+  table.table = std::make_shared<TableData>();
+  table.table->aligns = {Align::Left, Align::Center, Align::Right};
+  TableRow head;
+  head.header = true;
+  for (const char* h : {"Name", "Kind", "Size"}) {
+    TableCell c;
+    c.header = true;
+    c.inlines = {text(h)};
+    head.cells.push_back(c);
+  }
+  table.table->rows.push_back(head);
+  for (int r = 0; r < 120; ++r) {
+    TableRow row;
+    TableCell a;
+    a.inlines = {text("row " + std::to_string(r))};
+    row.cells.push_back(a);
+    TableCell b;
+    b.colspan = r % 7 == 0 ? 2 : 1;
+    b.inlines = {text(r % 7 == 0 ? "a cell spanning two columns" : "x")};
+    row.cells.push_back(b);
+    if (b.colspan == 1) {
+      TableCell c;
+      c.inlines = {text(std::to_string(r * 3))};
+      row.cells.push_back(c);
+    }
+    table.table->rows.push_back(row);
+  }
+  ch.blocks.push_back(table);
+  std::string pdf = f.render();
+  CHECK(f.diag.warning_count() == 0);
+  CHECK(count(pdf, "/Type /Page\n") >= 2);
 }
