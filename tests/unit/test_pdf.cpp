@@ -6,6 +6,8 @@
 #include <png.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -436,4 +438,99 @@ TEST_CASE("pdf: a table with a spanning cell and a head over several pages") {
   std::string pdf = f.render();
   CHECK(f.diag.warning_count() == 0);
   CHECK(count(pdf, "/Type /Page\n") >= 2);
+}
+
+namespace {
+
+// A PNG written with libpng's low-level API, which (unlike the simplified one) can write
+// Adam7 interlacing, low bit depths and palettes with transparency.
+std::string write_png(int width, int height, int color_type, int depth, bool interlaced,
+                      const std::vector<png_color>& palette, const std::vector<uint8_t>& trns,
+                      const std::vector<std::vector<uint8_t>>& rows) {
+  std::string out;
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  png_infop info = png_create_info_struct(png);
+  png_set_write_fn(
+      png, &out,
+      [](png_structp p, png_bytep data, png_size_t n) {
+        static_cast<std::string*>(png_get_io_ptr(p))->append(reinterpret_cast<char*>(data), n);
+      },
+      nullptr);
+  png_set_IHDR(png, info, png_uint_32(width), png_uint_32(height), depth, color_type,
+               interlaced ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+               PNG_FILTER_TYPE_DEFAULT);
+  if (!palette.empty()) png_set_PLTE(png, info, palette.data(), int(palette.size()));
+  if (!trns.empty()) png_set_tRNS(png, info, trns.data(), int(trns.size()), nullptr);
+  png_write_info(png, info);
+  std::vector<png_bytep> pointers;
+  for (const auto& r : rows) pointers.push_back(const_cast<png_bytep>(r.data()));
+  png_write_image(png, pointers.data());
+  png_write_end(png, nullptr);
+  png_destroy_write_struct(&png, &info);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("pdf: interlaced, 16-bit and low-bit palette PNGs with tRNS decode") {
+  pdf::DecodedImage d;
+  std::string error;
+  // 2-bit palette of 4 colours, the last transparent: 4x2 pixels, one byte per row.
+  std::vector<png_color> pal = {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {9, 9, 9}};
+  std::string p = write_png(4, 2, PNG_COLOR_TYPE_PALETTE, 2, false, pal, {255, 255, 255, 0},
+                            {{0b00011011}, {0b11100100}});
+  REQUIRE(pdf::decode_png(p, d, error));
+  CHECK(d.width == 4);
+  REQUIRE(d.pixels.size() == 4 * 2 * 3);
+  CHECK(d.pixels[0] == 255);  // red
+  CHECK(d.pixels[4] == 255);  // green (second pixel, G)
+  REQUIRE(d.alpha.size() == 8);
+  CHECK(d.alpha[3] == 0);
+  CHECK(d.alpha[4] == 0);
+  CHECK(d.alpha[0] == 255);
+
+  // Adam7-interlaced 16-bit gray, 9x9 (every pass has pixels).
+  std::vector<std::vector<uint8_t>> rows(9, std::vector<uint8_t>(18));
+  for (int y = 0; y < 9; ++y)
+    for (int x = 0; x < 9; ++x) rows[size_t(y)][size_t(2 * x)] = uint8_t(x * 28);
+  std::string g = write_png(9, 9, PNG_COLOR_TYPE_GRAY, 16, true, {}, {}, rows);
+  REQUIRE(pdf::decode_png(g, d, error));
+  CHECK(d.gray);
+  CHECK(d.alpha.empty());
+  REQUIRE(d.pixels.size() == 81);
+  CHECK(d.pixels[8] > 200);  // the last column is bright in every row
+  CHECK(d.pixels[80] > 200);
+  CHECK(d.pixels[0] < 10);
+}
+
+TEST_CASE("pdf: images the PDF cannot show become framed alt text with a warning") {
+  const std::string dir = "relconv-pdf-test-images";
+  std::filesystem::create_directories(dir);
+  auto put = [&](const std::string& name, const std::string& data) {
+    std::ofstream(dir + "/" + name, std::ios::binary) << data;
+  };
+  put("drawing.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>");
+  put("broken.jpg", std::string("\xFF\xD8\xFF\xDB\x00\x43\x00", 7) + std::string(60, '\x10'));
+  std::vector<png_color> pal = {{0, 0, 0}, {255, 255, 255}};
+  put("ok.png", write_png(2, 1, PNG_COLOR_TYPE_PALETTE, 1, true, pal, {0, 255}, {{0b01000000}}));
+
+  Fixture f;
+  Chapter& ch = f.chapter("Images");
+  ch.base_dir = dir;
+  for (const char* name : {"drawing.svg", "broken.jpg", "ok.png"}) {
+    Inline img;
+    img.kind = InlineKind::Image;
+    img.url = name;
+    img.children = {text(std::string("alt of ") + name)};
+    img.pos = SourcePos{ch.source.get(), 3, 1};
+    ch.blocks.push_back(para({img}));
+  }
+  std::string pdf = f.render();
+  std::filesystem::remove_all(dir);
+  REQUIRE(f.diag.warning_count() == 2);
+  CHECK(f.diag.all()[0].message.find("image/svg+xml") != std::string::npos);
+  CHECK(f.diag.all()[1].message.find("broken.jpg") != std::string::npos);
+  // The PNG and its soft mask.
+  CHECK(count(pdf, "/Subtype /Image") == 2);
+  CHECK(count(pdf, "/SMask") == 1);
 }
