@@ -526,8 +526,11 @@ void Typesetter::set_line(const std::vector<Word>& words, size_t b, size_t e, bo
   else if (align == Alignment::Right) x += std::max(0.0, slack);
   else if (align == Alignment::Justify && !last && glue > 0 && slack > 0) {
     extra = slack / glue;
+    // Spaces stretched to more than about two and a half times their width leave rivers
+    // of white; such a line (a short list item without a hyphenation point) is better
+    // left ragged.
     double size = words[b].frags.empty() ? 10 : words[b].frags.front().size;
-    if (extra > size * 0.9) extra = 0;  // too loose to justify: leave the line ragged
+    if (extra > size * 0.5) extra = 0;
   }
   int text_op = -1;  // the last text op, to extend across a plain space
   int link = -1;
@@ -1511,6 +1514,27 @@ void Typesetter::toc() {
         op.y += double(i) * lh;
         item.ops.push_back(op);
       }
+    // Dot leaders from the end of the title to the page number.
+    double text_end = indent;
+    for (const Op& op : lines.back()) {
+      if (op.kind != Op::Text) continue;
+      HPDF_TextWidth tw = HPDF_Font_TextWidth(op.font, reinterpret_cast<const HPDF_BYTE*>(op.text.data()),
+                                              HPDF_UINT(op.text.size()));
+      text_end = std::max(text_end, indent + op.x + tw.width * op.size / 1000.0);
+    }
+    const double lead_from = text_end + 6, lead_to = width_;
+    if (lead_to - number_w - lead_from > 10) {
+      Op dots;  // pdf.cpp ends them before the page number once it is known
+      dots.kind = Op::Dots;
+      dots.text = e.anchor;
+      dots.h = size;
+      dots.x = lead_from;
+      dots.w = lead_to - lead_from;
+      dots.y = double(lines.size() - 1) * lh + (lh + size * 0.72) / 2;
+      dots.size = 0.9;
+      dots.color = s_.meta_color;
+      item.ops.push_back(dots);
+    }
     Op number;
     number.kind = Op::PageRef;
     number.font = fonts_.font(kSerif);

@@ -20,9 +20,11 @@ namespace relconv::pdf {
 // One drawing operation, in points, relative to the top left of the item's box on the
 // page (x grows right, y grows down).
 struct Op {
-  enum Kind { Text, Fill, Stroke, Line, Image, Uri, GoTo, Anchor, PageRef };
+  enum Kind { Text, Fill, Stroke, Line, Dots, Image, Uri, GoTo, Anchor, PageRef };
   Kind kind = Text;
-  double x = 0, y = 0, w = 0, h = 0;  // Text, PageRef: (x, baseline); Line: from (x,y) by (w,h)
+  // Text, PageRef: (x, baseline); Line: from (x,y) by (w,h); Dots (leaders): from (x, baseline)
+  // over w, ending before the page number of anchor `text` set in size h.
+  double x = 0, y = 0, w = 0, h = 0;
   HPDF_Font font = nullptr;
   double size = 0;      // font size, or line width for Line and Stroke
   Rgb color;

@@ -241,6 +241,20 @@ class Renderer {
             HPDF_Page_LineTo(page, HPDF_REAL(left + op.x + op.w), HPDF_REAL(to_pdf_y(top + h)));
             HPDF_Page_Stroke(page);
             break;
+          case Op::Dots: {
+            // Round dots every 4 pt on a grid shared by all lines, so leaders line up.
+            // (libharu's SetDash refuses the zero-length dashes that would draw them as
+            // one path.)
+            const double step = 4;
+            double end = left + op.x + op.w;
+            if (auto it = anchors_.find(op.text); it != anchors_.end())
+              end -= fonts_->width(kSerif, op.h, std::to_string(it->second.first + 1)) + 5;
+            HPDF_Page_SetRGBFill(page, HPDF_REAL(op.color.r), HPDF_REAL(op.color.g), HPDF_REAL(op.color.b));
+            for (double x = std::ceil((left + op.x) / step) * step; x <= end; x += step)
+              HPDF_Page_Circle(page, HPDF_REAL(x), HPDF_REAL(to_pdf_y(top)), HPDF_REAL(op.size / 2));
+            HPDF_Page_Fill(page);
+            break;
+          }
           case Op::Image:
             HPDF_Page_DrawImage(page, op.image, HPDF_REAL(left + op.x), HPDF_REAL(to_pdf_y(top + op.h)),
                                 HPDF_REAL(op.w), HPDF_REAL(op.h));
