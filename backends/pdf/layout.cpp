@@ -33,6 +33,9 @@ namespace {
 // Widths are sums of measured floats: a line "exactly as wide as" its measure may come out a
 // hair wider, and must still fit.
 constexpr double kFit = 0.01;
+// How much of its width a space may give up in a justified line (TeX's plain format lets
+// an interword space of 1/3 em shrink by 1/9 em).
+constexpr double kShrink = 0.12;
 
 enum class Family { Serif = 0, Sans = 1, Mono = 2 };
 enum class Alignment { Left, Center, Right, Justify };
@@ -128,7 +131,9 @@ class Typesetter {
                 std::vector<Word>& words, bool& open);
   void measure(std::vector<Word>& words);
   void split_wide(std::vector<Word>& words, double width);
-  std::vector<std::pair<size_t, size_t>> break_lines(const std::vector<Word>& words, double width);
+  // `shrink`: spaces may narrow a little to fit a line (justified text only).
+  std::vector<std::pair<size_t, size_t>> break_lines(const std::vector<Word>& words, double width,
+                                                     bool shrink = false);
   // Ops for words [b, e) set in `width` with the baseline at `baseline`.
   void set_line(const std::vector<Word>& words, size_t b, size_t e, bool last, double width,
                 Alignment align, double x0, double top, double baseline, double height,
@@ -471,7 +476,7 @@ void Typesetter::split_wide(std::vector<Word>& words, double width) {
 // Optimal-fit line breaking (minimum total squared slack, the last line of each
 // paragraph free), in the spirit of Knuth and Plass but without hyphenation.
 std::vector<std::pair<size_t, size_t>> Typesetter::break_lines(const std::vector<Word>& words,
-                                                               double width) {
+                                                               double width, bool shrink) {
   std::vector<std::pair<size_t, size_t>> lines;
   const double inf = std::numeric_limits<double>::infinity();
   size_t s = 0;
@@ -485,13 +490,16 @@ std::vector<std::pair<size_t, size_t>> Typesetter::break_lines(const std::vector
     std::vector<size_t> prev(m + 1, 0);
     cost[0] = 0;
     for (size_t j = 1; j <= m; ++j) {
-      double natural = 0;
+      double natural = 0, shrinkable = 0;
       for (size_t i = j; i-- > 0;) {
         natural += words[s + i].width + (i + 1 < j ? words[s + i].space : 0);
-        if (natural > width + kFit && i + 1 < j) break;
-        const double slack = std::max(0.0, width - natural);
+        if (shrink && i + 1 < j) shrinkable += words[s + i].space * kShrink;
+        const double fit = width + shrinkable + kFit;
+        if (natural > fit && i + 1 < j) break;
+        const double slack = width - natural;
         double c = 40;  // a small price per line: fewer lines win ties
-        if (natural > width + kFit) c += 1e7;
+        if (natural > fit) c += 1e7;
+        else if (slack < 0) c += 16 * slack * slack;  // shrinking is dearer than stretching
         else if (j < m) c += slack * slack;
         else if (slack > width * 0.85 && m > 1 && i > 0) c += 300;  // a lonely last word
         if (cost[i] + c < cost[j]) {
@@ -524,13 +532,15 @@ void Typesetter::set_line(const std::vector<Word>& words, size_t b, size_t e, bo
   const double slack = width - natural;
   if (align == Alignment::Center) x += std::max(0.0, slack / 2);
   else if (align == Alignment::Right) x += std::max(0.0, slack);
-  else if (align == Alignment::Justify && !last && glue > 0 && slack > 0) {
+  else if (align == Alignment::Justify && glue > 0 && slack < 0) {
+    extra = slack / glue;  // the breaker chose to shrink this line's spaces
+  } else if (align == Alignment::Justify && !last && glue > 0 && slack > 0) {
     extra = slack / glue;
-    // Spaces stretched to more than about two and a half times their width leave rivers
+    // Spaces stretched to more than about twice their width leave rivers
     // of white; such a line (a short list item without a hyphenation point) is better
     // left ragged.
     double size = words[b].frags.empty() ? 10 : words[b].frags.front().size;
-    if (extra > size * 0.5) extra = 0;
+    if (extra > size * 0.4) extra = 0;
   }
   int text_op = -1;  // the last text op, to extend across a plain space
   int link = -1;
@@ -635,7 +645,7 @@ std::vector<std::vector<Op>> Typesetter::set_lines(std::vector<Word> words, doub
   split_wide(words, width);
   std::vector<std::vector<Op>> out;
   const double baseline = (line_height + size * 0.72) / 2;
-  for (auto [b, e] : break_lines(words, width)) {
+  for (auto [b, e] : break_lines(words, width, align == Alignment::Justify)) {
     std::vector<Op> ops;
     bool last = e == words.size() || words[e - 1].hard_break;
     set_line(words, b, e, last, width, align, 0, 0, baseline, line_height, ops);
