@@ -66,6 +66,7 @@ struct Frag {
   bool strike = false;
   std::string text;
   double width = 0;
+  double kern = 0;             // space before it, inside the word (before a superscript)
   HPDF_Image image = nullptr;  // an inline image (text holds its alt text)
   double image_height = 0;
   bool same_look(const Frag& o) const {
@@ -201,6 +202,7 @@ class Typesetter {
   std::vector<LinkTarget> links_;  // of the paragraph being set
   std::set<std::string> anchors_;  // every heading, chapter and footnote id
   std::set<std::pair<std::string, uint32_t>> warned_chars_;
+  double pending_kern_ = 0;  // see add_text
 
   std::map<std::string, LoadedImage> images_;
 };
@@ -272,7 +274,16 @@ void Typesetter::add_text(const std::string& text, const SpanStyle& st, const So
     f.link = st.link;
     f.rise = st.rise;
     f.strike = st.strike;
-    if (w.frags.empty() || !w.frags.back().same_look(f)) w.frags.push_back(f);
+    // A superscript set right after text starts a little away from it (TeX's italic
+    // correction does the same), which also lets a reader, and pdftotext, see "e" and
+    // "iπ" in e^iπ, or "note" and "1" in note¹, as two words.
+    if (pending_kern_ > 0 && !w.frags.empty()) {
+      f.kern = pending_kern_;
+      w.frags.push_back(f);
+    } else if (w.frags.empty() || !w.frags.back().same_look(f)) {
+      w.frags.push_back(f);
+    }
+    pending_kern_ = 0;
     utf8_append(w.frags.back().text, cp);
   }
 }
@@ -295,14 +306,18 @@ void Typesetter::collect_words(const std::vector<Inline>& inlines, SpanStyle st,
         case InlineKind::Strong: st.bold = true; walk(in.children, st); break;
         case InlineKind::Strike: st.strike = true; walk(in.children, st); break;
         case InlineKind::Superscript:
+          t.pending_kern_ = st.size * 0.12;
           st.rise += st.size * 0.33;
           st.size *= 0.7;
           walk(in.children, st);
+          t.pending_kern_ = 0;
           break;
         case InlineKind::Subscript:
+          t.pending_kern_ = st.size * 0.12;
           st.rise -= st.size * 0.15;
           st.size *= 0.7;
           walk(in.children, st);
+          t.pending_kern_ = 0;
           break;
         case InlineKind::Small: st.size *= 0.85; walk(in.children, st); break;
         case InlineKind::Kbd:
@@ -375,6 +390,7 @@ void Typesetter::collect_words(const std::vector<Inline>& inlines, SpanStyle st,
           LinkTarget target{true, fn.id};
           t.links_.push_back(target);
           sup.link = int(t.links_.size() - 1);
+          t.pending_kern_ = st.size * 0.12;
           t.add_text(std::to_string(in.note), sup, in.pos, words, open);
           if (!words.empty()) words.back().anchors.push_back("ref-" + fn.id);
           break;
@@ -391,7 +407,7 @@ void Typesetter::measure(std::vector<Word>& words) {
     w.width = 0;
     for (Frag& f : w.frags) {
       if (!f.image) f.width = fonts_.width(f.face, f.size, f.text);
-      w.width += f.width;
+      w.width += f.kern + f.width;
     }
     if (w.space == -2) w.space = w.space_size / 6;
     else if (w.space < 0) w.space = fonts_.width(w.space_face, w.space_size, " ");
@@ -414,14 +430,14 @@ void Typesetter::split_wide(std::vector<Word>& words, double width) {
     struct Ch {
       size_t frag;
       std::string bytes;
-      double width;
+      double width;  // with the frag's kern for its first character
       char32_t cp;
     };
     std::vector<Ch> chars;
     for (size_t fi = 0; fi < w.frags.size(); ++fi) {
       const Frag& f = w.frags[fi];
       if (f.image) {
-        chars.push_back({fi, f.text, f.width, U'\uFFFC'});
+        chars.push_back({fi, f.text, f.kern + f.width, U'\uFFFC'});
         continue;
       }
       size_t i = 0;
@@ -429,7 +445,7 @@ void Typesetter::split_wide(std::vector<Word>& words, double width) {
         size_t start = i;
         char32_t cp = utf8_decode(f.text, i);
         std::string bytes = f.text.substr(start, i - start);
-        chars.push_back({fi, bytes, fonts_.width(f.face, f.size, bytes), cp});
+        chars.push_back({fi, bytes, fonts_.width(f.face, f.size, bytes) + (start ? 0 : f.kern), cp});
       }
     }
     size_t start = 0;
@@ -449,15 +465,18 @@ void Typesetter::split_wide(std::vector<Word>& words, double width) {
       Word piece;
       for (size_t k = start; k < end; ++k) {
         const Frag& src = w.frags[chars[k].frag];
-        if (piece.frags.empty() || k == start || chars[k - 1].frag != chars[k].frag) {
+        const bool first_of_frag = k == 0 || chars[k - 1].frag != chars[k].frag;
+        if (piece.frags.empty() || k == start || first_of_frag) {
           Frag f = src;
           f.text.clear();
           f.width = 0;
+          if (!first_of_frag || k == start) f.kern = 0;
           piece.frags.push_back(f);
         }
+        const double kern = first_of_frag && k != start ? src.kern : 0;
         piece.frags.back().text += chars[k].bytes;
-        piece.frags.back().width += chars[k].width;
-        piece.width += chars[k].width;
+        piece.frags.back().width += chars[k].width - (first_of_frag ? src.kern : 0);
+        piece.width += chars[k].width - (first_of_frag ? src.kern : 0) + kern;
       }
       if (start == 0) piece.anchors = w.anchors;
       if (end == chars.size()) {
@@ -568,6 +587,7 @@ void Typesetter::set_line(const std::vector<Word>& words, size_t b, size_t e, bo
     }
     for (size_t fi = 0; fi < w.frags.size(); ++fi) {
       const Frag& f = w.frags[fi];
+      x += f.kern;
       if (f.link != link) {
         close_link();
         if (f.link >= 0) {

@@ -294,23 +294,15 @@ class Renderer {
         } else if (op.kind == Op::Image && !op.text.empty()) {
           // The alt text, invisible (rendering mode 3, PDF 32000-1:2008 9.3.6) over the
           // image: found by search, copied and extracted, the way OCR layers are.
-          // Squeezed to the image's width (Tz), so that it does not run into the text
-          // beside an inline image.
+          // Sized to the image's width where it can be, so that it does not run into the
+          // text beside an inline image. (Squeezing it with Tz instead makes poppler drop
+          // letters it takes for overprinted duplicates.)
           const std::string alt = clean(op.text);
-          double size = std::min(8.0, std::max(2.0, op.h * 0.8));
+          double size = std::min(8.0, std::max(1.0, op.h * 0.8));
           const double natural = fonts_->width(kSerif, size, alt);
-          double scale = 1;
-          if (natural > op.w && natural > 0) {
-            scale = op.w / natural;
-            if (scale < 0.1) {  // libharu allows 10% to 300%
-              size *= scale / 0.1;
-              scale = 0.1;
-            }
-          }
+          if (natural > op.w && natural > 0) size = std::max(1.0, size * op.w / natural);
           HPDF_Page_SetTextRenderingMode(page, HPDF_INVISIBLE);
-          if (scale != 1) HPDF_Page_SetHorizontalScalling(page, HPDF_REAL(scale * 100));
           text(fonts_->font(kSerif), size, s.body_color, left + op.x, top + size, alt);
-          if (scale != 1) HPDF_Page_SetHorizontalScalling(page, 100);
           HPDF_Page_SetTextRenderingMode(page, HPDF_FILL);
         } else if (op.kind == Op::PageRef) {
           auto it = anchors_.find(op.text);
