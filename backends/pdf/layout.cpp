@@ -1084,11 +1084,27 @@ void Typesetter::table(const TableData& t, const Box& box) {
     sum_max += max_w[c];
   }
   std::vector<double> widths(ncols);
-  for (size_t c = 0; c < ncols; ++c) {
-    if (sum_max <= box.w) widths[c] = max_w[c];
-    else if (sum_min <= box.w)
-      widths[c] = min_w[c] + (max_w[c] - min_w[c]) * (box.w - sum_min) / (sum_max - sum_min);
-    else widths[c] = min_w[c] * box.w / sum_min;
+  if (sum_max <= box.w) {
+    widths = max_w;
+  } else if (sum_min <= box.w) {
+    // Every column gets its narrowest width, then the room left is shared out fairly:
+    // columns that want little more than that (labels, numbers) get all of it, the
+    // wordy ones split the rest.
+    widths = min_w;
+    std::vector<size_t> order(ncols);
+    for (size_t c = 0; c < ncols; ++c) order[c] = c;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return max_w[a] - min_w[a] < max_w[b] - min_w[b];
+    });
+    double room = box.w - sum_min;
+    for (size_t k = 0; k < ncols; ++k) {
+      const size_t c = order[k];
+      const double grant = std::min(max_w[c] - min_w[c], room / double(ncols - k));
+      widths[c] += grant;
+      room -= grant;
+    }
+  } else {
+    for (size_t c = 0; c < ncols; ++c) widths[c] = min_w[c] * box.w / sum_min;
   }
   double total = 0;
   for (double w : widths) total += w;
