@@ -100,26 +100,36 @@ std::string escape(std::string_view text, TextMode mode, std::set<char32_t>* use
 }
 
 std::string escape_url(std::string_view url, std::set<char32_t>* used) {
+  // Break points go after each '/' of the path, before '?', '#' and '&', and, inside a
+  // long run without them (a slug of a hundred characters), after '-', '_' and '.'.
   std::string out;
-  size_t start = 0;
-  for (size_t i = 0; i <= url.size(); ++i) {
-    bool end = i == url.size();
-    bool before = !end && (url[i] == '?' || url[i] == '#' || url[i] == '&');
-    bool after = !end && url[i] == '/' && !(i + 1 < url.size() && url[i + 1] == '/') &&
-                 !(i > 0 && url[i - 1] == '/');
-    if (before && i > start) {
-      out += escape(url.substr(start, i - start), TextMode::Code, used);
+  size_t start = 0;   // start of the part not yet written
+  size_t run = 0;     // characters since the last break point
+  bool in_path = false;  // the host name is never broken
+  auto emit = [&](size_t end) {
+    out += escape(url.substr(start, end - start), TextMode::Code, used);
+    start = end;
+  };
+  for (size_t i = 0; i < url.size(); ++i) {
+    char c = url[i];
+    if ((c == '?' || c == '#' || c == '&') && i > start) {
+      emit(i);
       out += "\\:";
-      start = i;
+      run = 0;
     }
-    if (end) {
-      out += escape(url.substr(start), TextMode::Code, used);
-    } else if (after && i + 1 < url.size()) {
-      out += escape(url.substr(start, i + 1 - start), TextMode::Code, used);
+    ++run;
+    bool last = i + 1 == url.size();
+    bool slash = c == '/' && !(i + 1 < url.size() && url[i + 1] == '/') &&
+                 !(i > 0 && url[i - 1] == '/');
+    bool long_run = in_path && (c == '-' || c == '_' || c == '.') && run >= 20;
+    in_path = in_path || slash;
+    if (!last && (slash || long_run)) {
+      emit(i + 1);
       out += "\\:";
-      start = i + 1;
+      run = 0;
     }
   }
+  emit(url.size());
   return out;
 }
 

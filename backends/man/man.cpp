@@ -15,18 +15,23 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <set>
 
+#include <utf8proc.h>
+
 #include "backends/man/escape.h"
+#include "text/utf8.h"
 
 namespace relconv::man {
 
 namespace {
 
-// Input text lines are kept to 80 bytes: `mandoc -T lint` reports longer lines that could
-// have been broken (STYLE: "input text line longer than 80 bytes").
-constexpr size_t kMaxLine = 80;
+// Input text lines are kept under 80 bytes: `mandoc -T lint` reports longer lines that
+// could have been broken (STYLE: "input text line longer than 80 bytes"), and it counts
+// a line of exactly 80 that ends a sentence as longer (it adds the sentence space).
+constexpr size_t kMaxLine = 79;
 
 // Fonts as bits, so emphasis inside strong is bold italic and closing either restores the
 // other (a font stack instead of \fP, which only remembers one previous font).
@@ -39,6 +44,16 @@ const char* font_escape(unsigned font) {
     case kItalic | kBold: return "\\f[BI]";
     default: return "\\f[R]";
   }
+}
+
+// Capitals of every letter, not only ASCII ones: mandoc's STYLE check "lower case
+// character in document title" looks at accented letters too.
+std::string upper_all(const std::string& s) {
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) utf8_append(out, static_cast<char32_t>(utf8proc_toupper(
+                                            static_cast<utf8proc_int32_t>(utf8_decode(s, i)))));
+  return out;
 }
 
 std::string upper_ascii(std::string s) {
@@ -68,9 +83,21 @@ bool is_standard_section(const std::string& upper) {
 // "Python 3.12.4 released" -> "python-3.12.4-released": letters, digits, '.', '_' and
 // '+' are kept, every other run becomes one '-'.
 std::string name_from_title(const std::string& title) {
+  // Accents are dropped ("Ziadé" -> "ziade"): a page name is also a file name and what
+  // people type after `man`, and mandoc's title check reads \[u00C9] as lower case.
+  std::string ascii = title;
+  utf8proc_uint8_t* folded = nullptr;
+  if (utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(title.data()),
+                   static_cast<utf8proc_ssize_t>(title.size()), &folded,
+                   static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
+                                                  UTF8PROC_STRIPMARK)) >= 0 &&
+      folded) {
+    ascii = reinterpret_cast<const char*>(folded);
+  }
+  std::free(folded);
   std::string out;
   bool dash = false;
-  for (unsigned char c : title) {
+  for (unsigned char c : ascii) {
     bool keep = std::isalnum(c) || c == '.' || c == '_' || c == '+' || c >= 0x80;
     if (keep) {
       if (dash && !out.empty()) out += '-';
@@ -267,8 +294,13 @@ void Page::flush(bool join_next) {
   if (words.empty()) return;
   std::string line;
   std::vector<std::string> lines;
+  // The bytes a line may gain when written: `\&` in front (protect_line), `\c` or `\&`
+  // at the end.
+  auto written_size = [](const std::string& l) {
+    return l.size() + 2 + ((l[0] == '.' || l[0] == '\'') ? 2 : 0);
+  };
   for (const std::string& w : words) {
-    if (!line.empty() && line.size() + 1 + w.size() > kMaxLine) {
+    if (!line.empty() && written_size(line + ' ' + w) > kMaxLine) {
       lines.push_back(line);
       line.clear();
     }
@@ -931,7 +963,7 @@ std::string Page::header() {
   if (has_table_) h += "'\\\" t\n";
   // The page title is the name in capitals (man-pages(7); mandoc STYLE "lower case
   // character in document title").
-  h += ".TH " + quote_arg(escape(upper_ascii(name), TextMode::Code, &used_)) + " " +
+  h += ".TH " + quote_arg(escape(upper_all(name), TextMode::Code, &used_)) + " " +
        quote_arg(escape(section, TextMode::Code, &used_)) + " " +
        quote_arg(escape(date, TextMode::Prose, &used_)) + " " +
        quote_arg(escape(source, TextMode::Prose, &used_)) + " " +
