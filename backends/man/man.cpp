@@ -107,7 +107,15 @@ std::string name_from_title(const std::string& title) {
       dash = true;
     }
   }
-  while (!out.empty() && out.back() == '.') out.pop_back();
+  // The name is printed twice in the header line, "NAME(7)  manual  NAME(7)"; past about
+  // 20 characters the three overlap on an 80-column terminal in groff. Whole words are
+  // kept; the NAME section still gives the full title.
+  constexpr size_t kMaxName = 20;
+  if (out.size() > kMaxName) {
+    size_t cut = out.rfind('-', kMaxName);
+    out.resize(cut == std::string::npos || cut == 0 ? kMaxName : cut);
+  }
+  while (!out.empty() && (out.back() == '.' || out.back() == '-')) out.pop_back();
   return out.empty() ? "untitled" : out;
 }
 
@@ -192,6 +200,7 @@ class Page {
   void write_line(std::string line);
   void macro(const std::string& line);
   void flush(bool join_next = false);
+  void flush_tag();
   void close_ue();
 
   // --- Inline flow --------------------------------------------------------------------
@@ -310,6 +319,29 @@ void Page::flush(bool join_next) {
   lines.push_back(line);
   if (join_next && !ends_in_space) lines.back() += "\\c";
   for (std::string& l : lines) write_line(protect_line(std::move(l)));
+}
+
+// The tag of .TP is exactly the next input line (groff_man(7) "next-line scope"), so it
+// is written as one line whatever its length, with unbreakable spaces: mandoc's line
+// length check only counts lines it could have broken.
+void Page::flush_tag() {
+  close_ue();
+  if (font_ != base_ && !buf_.empty()) buf_ += font_escape(base_);
+  font_ = base_;
+  std::string line;
+  bool space = false;
+  for (size_t i = 0; i < buf_.size(); ++i) {
+    bool brk = buf_[i] == ' ' && !(i > 0 && buf_[i - 1] == '\\');
+    if (brk) {
+      space = !line.empty();
+      continue;
+    }
+    if (space) line += "\\ ";
+    space = false;
+    line += buf_[i];
+  }
+  buf_.clear();
+  if (!line.empty()) write_line(protect_line(line));
 }
 
 void Page::close_ue() {
@@ -599,8 +631,8 @@ bool Page::option_paragraph(const std::vector<Block>& list, size_t& i) {
   if (body.empty() && !next_is_body) return false;
   flush();
   write_line(".TP");
-  inlines(tag);
-  flush();
+  inlines(tag, /*plain=*/true);
+  flush_tag();
   at_start_ = true;
   if (next_is_body) {
     ++i;
@@ -723,8 +755,8 @@ void Page::definition_list(const Block& b) {
   for (const DefinitionItem& item : b.definitions) {
     flush();
     write_line(".TP");
-    inlines(item.term);
-    flush();
+    inlines(item.term, /*plain=*/true);
+    flush_tag();
     at_start_ = true;
     std::vector<Block> body;
     for (const auto& def : item.definitions) body.insert(body.end(), def.begin(), def.end());

@@ -138,11 +138,11 @@ TEST_CASE("man escape: URLs get break points, lines are protected") {
 TEST_CASE("man: header, NAME and DESCRIPTION from the metadata") {
   std::string out = render(post({para({text("Hi.")})}, "Python 3.12.4 released"));
   CHECK(out ==
-        ".TH PYTHON\\-3.12.4\\-RELEASED 7 2024-06-07 \"\" \"Miscellaneous Information "
+        ".TH PYTHON\\-3.12.4 7 2024-06-07 \"\" \"Miscellaneous Information "
         "Manual\"\n"
         ".ad l\n"
         ".SH NAME\n"
-        "python\\-3.12.4\\-released \\- Python 3.12.4 released\n"
+        "python\\-3.12.4 \\- Python 3.12.4 released\n"
         ".SH DESCRIPTION\n"
         "Hi.\n");
   CHECK(man::backend().extension_for(post({})) == ".7");
