@@ -558,9 +558,22 @@ void Page::section_heading(const std::string& macro_name, const std::vector<Inli
   flush();
   std::string plain = plain_text(text);
   std::string upper = upper_ascii(plain);
+  bool only_text = std::all_of(text.begin(), text.end(), [](const Inline& in) {
+    return in.kind == InlineKind::Text || in.kind == InlineKind::SoftBreak;
+  });
+  std::string shown = macro_name == ".SH" && is_standard_section(upper) ? upper : plain;
+  std::string escaped = escape(shown, TextMode::Prose, &used_);
+  if (only_text && macro_name.size() + 1 + escaped.size() <= kMaxLine &&
+      escaped[0] != ' ') {
+    // Plain text goes on the macro line, as in hand-written pages (`.SH SEE ALSO`).
+    write_line(macro_name + " " + escaped);
+    if (macro_name == ".SH") section_ = upper;
+    at_start_ = true;
+    return;
+  }
   write_line(macro_name);
-  // The heading goes on the line after the macro (next-line scope, groff_man(7)), so it
-  // may hold fonts and wrap like any text; .SH and .SS set bold themselves.
+  // Other headings go on the line after the macro (next-line scope, groff_man(7)), so
+  // they may hold fonts and wrap like any text; .SH and .SS set bold themselves.
   set_base_font(kBold);
   if (macro_name == ".SH" && is_standard_section(upper)) {
     put(escape(upper, TextMode::Prose, &used_));
@@ -828,10 +841,10 @@ void Page::table(const Block& b) {
         line += '\t';
       }
     }
-    for (; col < cols; ++col) {
-      fmt += fmt.empty() ? "l" : " l";
-      if (col > 0) line += '\t';
-    }
+    for (; col < cols; ++col) fmt += fmt.empty() ? "l" : " l";
+    // Missing and empty cells at the end of a row are left out: tbl fills them, and a
+    // line must not end in white space.
+    while (!line.empty() && line.back() == '\t') line.pop_back();
     formats.push_back(fmt);
     data.push_back(line);
   }

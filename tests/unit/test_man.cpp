@@ -166,14 +166,25 @@ TEST_CASE("man: headings, paragraphs and no .PP right after a heading") {
                                  heading(2, "Details"), para({text("Three.")}),
                                  heading(3, "Deeper"), para({text("Four.")})}));
   INFO(out);
-  CHECK(contains(out, ".SH DESCRIPTION\nIntro.\n.SH\nFeatures\nOne.\n.PP\nTwo.\n.SS\n"
-                      "Details\nThree.\n.PP\n\\f[B]Deeper\\f[R]\n.br\nFour.\n"));
+  CHECK(contains(out, ".SH DESCRIPTION\nIntro.\n.SH Features\nOne.\n.PP\nTwo.\n.SS Details\n"
+                      "Three.\n.PP\n\\f[B]Deeper\\f[R]\n.br\nFour.\n"));
+}
+
+TEST_CASE("man: a heading with markup goes on the line after .SH") {
+  Block h = heading(1, "Using ");
+  h.inlines.push_back(code("make -j"));
+  h.inlines.push_back(text(" "));
+  h.inlines.push_back(span(InlineKind::Emph, {text("now")}));
+  std::string out = render(post({h, para({text("x")})}));
+  INFO(out);
+  // .SH sets bold already: code stays bold, emphasis is bold italic, then bold again.
+  CHECK(contains(out, ".SH\nUsing make \\-j \\f[BI]now\\f[B]\nx\n"));
 }
 
 TEST_CASE("man: headings shift so the highest level used is .SH") {
   std::string out = render(post({heading(2, "Only level two"), para({text("x")})}));
   INFO(out);
-  CHECK(contains(out, ".SH NAME\nhello\\-world \\- Hello world\n.SH\nOnly level two\nx\n"));
+  CHECK(contains(out, ".SH NAME\nhello\\-world \\- Hello world\n.SH Only level two\nx\n"));
   CHECK(!contains(out, "DESCRIPTION"));
 }
 
@@ -184,8 +195,9 @@ TEST_CASE("man: an empty anchor heading is left out") {
   anchor.inlines = {link("https://x.org/#a", {})};
   std::string out = render(post({anchor, heading(1, "Real"), para({text("x")})}));
   INFO(out);
-  CHECK(contains(out, ".SH\nReal\nx\n"));
+  CHECK(contains(out, ".SH Real\nx\n"));
   CHECK(!contains(out, ".SH\n.SH"));
+  CHECK(!contains(out, ".SH \n"));
 }
 
 TEST_CASE("man: nested fonts are restored from a stack") {
@@ -283,7 +295,7 @@ TEST_CASE("man: option paragraphs become .TP") {
                                  para({span(InlineKind::Strong, {text("-q")})}),
                                  para({text("Quiet.")})}));
   INFO(out);
-  CHECK(contains(out, ".SH\nOPTIONS\n.TP\n\\f[B]\\-\\-output\\f[R]=FILE\nWrite to FILE.\n"
+  CHECK(contains(out, ".SH OPTIONS\n.TP\n\\f[B]\\-\\-output\\f[R]=FILE\nWrite to FILE.\n"
                       ".TP\n\\f[B]\\-q\\f[R]\nQuiet.\n"));
 }
 
@@ -291,7 +303,7 @@ TEST_CASE("man: a NAME section in the source gets the whatis separator") {
   std::string out = render(post({heading(1, "NAME"), para({text("relconv - convert posts")}),
                                  heading(1, "SYNOPSIS"), para({text("x")})}));
   INFO(out);
-  CHECK(contains(out, ".SH\nNAME\nrelconv \\- convert posts\n.SH\nSYNOPSIS\nx\n"));
+  CHECK(contains(out, ".SH NAME\nrelconv \\- convert posts\n.SH SYNOPSIS\nx\n"));
   CHECK(out.find("NAME") == out.rfind("NAME"));
 }
 
@@ -343,7 +355,7 @@ TEST_CASE("man: a book has one .SH per chapter") {
   doc.meta.title = "Book";
   std::string out = render(doc);
   INFO(out);
-  CHECK(contains(out, ".SH NAME\nbook \\- Book\n.SH\nFirst\na\n.SS\nSub\nb\n.SH\nSecond\nc\n"));
+  CHECK(contains(out, ".SH NAME\nbook \\- Book\n.SH First\na\n.SS Sub\nb\n.SH Second\nc\n"));
 }
 
 TEST_CASE("man: a missing date is a warning, SOURCE_DATE_EPOCH fills it") {
