@@ -179,6 +179,34 @@ bool parse_name_section(const std::string& s, std::string& name, std::string& se
   return true;
 }
 
+// Whether inlines need font changes or more than their plain text to show (headings with
+// none are written on the macro line). Links in headings show their text only.
+bool has_font_markup(const std::vector<Inline>& list) {
+  for (const Inline& in : list) {
+    switch (in.kind) {
+      case InlineKind::Text:
+      case InlineKind::SoftBreak:
+      case InlineKind::HardBreak:
+        break;
+      case InlineKind::Link:
+      case InlineKind::Strike:
+      case InlineKind::Small:
+      case InlineKind::Superscript:
+      case InlineKind::Subscript:
+        if (has_font_markup(in.children)) return true;
+        break;
+      case InlineKind::Emph:
+      case InlineKind::Strong:
+      case InlineKind::Code:
+      case InlineKind::Kbd:
+      case InlineKind::Image:
+      case InlineKind::FootnoteRef:
+        return true;
+    }
+  }
+  return false;
+}
+
 bool is_mailto(const std::string& url) {
   return url.size() > 7 && lower_ascii(url.substr(0, 7)) == "mailto:";
 }
@@ -285,11 +313,15 @@ void Page::macro(const std::string& line) {
 // (`\c`, groff(7) and mandoc_char(7) "interrupt text").
 void Page::flush(bool join_next) {
   close_ue();
+  bool ends_in_space = buf_.empty() || (buf_.back() == ' ' && !(buf_.size() > 1 &&
+                                                              buf_[buf_.size() - 2] == '\\'));
   if (font_ != base_ && !buf_.empty()) {
-    buf_ += font_escape(base_);
+    // The font is closed before trailing spaces, at the end of the last word.
+    size_t end = buf_.size();
+    while (end > 0 && buf_[end - 1] == ' ' && !(end > 1 && buf_[end - 2] == '\\')) --end;
+    buf_.insert(end, font_escape(base_));
   }
   font_ = base_;
-  bool ends_in_space = buf_.empty() || buf_.back() == ' ';
   std::vector<std::string> words;
   size_t i = 0;
   while (i < buf_.size()) {
@@ -360,17 +392,29 @@ void Page::put(const std::string& escaped) {
     // a space after the URL (groff_man(7), "Hyperlink macros").
     ue_pending_ = false;
     size_t n = 0;
-    if (text[0] != ' ' && want_ == base_) {
+    if (text[0] != ' ') {
       while (n < text.size() && text[n] != ' ') ++n;
       // Keep an escape sequence whole: never split after a backslash.
       while (n > 0 && n < text.size() && text[n - 1] == '\\') --n;
     }
     std::string arg = text.substr(0, n);
     text.erase(0, n);
+    // Inside emphasis the punctuation keeps the font, and the font is closed again in
+    // the argument: each input line starts from the macro's font.
+    if (!arg.empty() && want_ != base_) arg = font_escape(want_) + arg + font_escape(base_);
     write_line(ue_macro_ + (arg.empty() ? "" : " " + quote_arg(arg)));
     if (text.empty()) return;
   }
   if (want_ != font_) {
+    // A font that adds a style starts after leading spaces, at the word it is for; one
+    // that removes a style ends before them (an italic space is underlined on terminals).
+    size_t spaces = 0;
+    if ((want_ & ~font_) != 0) {
+      spaces = text.find_first_not_of(' ');
+      if (spaces == std::string::npos) spaces = text.size();
+    }
+    buf_.append(text, 0, spaces);
+    text.erase(0, spaces);
     buf_ += font_escape(want_);
     font_ = want_;
   }
@@ -466,7 +510,11 @@ void Page::link(const Inline& in, bool plain) {
   std::string target = mail ? url.substr(7) : url;
   // An autolink shows its URL already; .UR with the same text would print it twice, and
   // with no text mandoc warns "empty block: UR".
-  if (text == url || text == target) {
+  auto bare = [](std::string s) {
+    while (!s.empty() && s.back() == '/') s.pop_back();
+    return s;
+  };
+  if (bare(text) == bare(url) || bare(text) == bare(target)) {
     put(escape_url(target, &used_));
     return;
   }
@@ -558,9 +606,7 @@ void Page::section_heading(const std::string& macro_name, const std::vector<Inli
   flush();
   std::string plain = plain_text(text);
   std::string upper = upper_ascii(plain);
-  bool only_text = std::all_of(text.begin(), text.end(), [](const Inline& in) {
-    return in.kind == InlineKind::Text || in.kind == InlineKind::SoftBreak;
-  });
+  bool only_text = !has_font_markup(text);
   std::string shown = macro_name == ".SH" && is_standard_section(upper) ? upper : plain;
   std::string escaped = escape(shown, TextMode::Prose, &used_);
   if (only_text && macro_name.size() + 1 + escaped.size() <= kMaxLine &&

@@ -245,6 +245,19 @@ TEST_CASE("man: links use .UR/.UE with the punctuation after them; mail uses .MT
   CHECK(contains(glued, "(\\c\n.UR https://x.org\nx\n.UE )\n"));
 }
 
+TEST_CASE("man: a link inside emphasis keeps the font around its macros") {
+  std::string out = render(post({para({span(InlineKind::Emph,
+                                            {text("see "), link("https://x.org/a", {text("it")}),
+                                             text(". Then")})})}));
+  INFO(out);
+  CHECK(contains(out, "\\f[I]see\\f[R]\n.UR https://x.org/\\:a\n\\f[I]it\\f[R]\n"
+                      ".UE \\f[I].\\f[R]\n\\f[I]Then\\f[R]\n"));
+  // A link whose text is its URL (give or take a final slash) is shown once.
+  out = render(post({para({link("http://x.org/", {text("http://x.org")})})}));
+  CHECK(contains(out, "http://x.org/\n"));
+  CHECK(!contains(out, ".UR"));
+}
+
 TEST_CASE("man: code blocks are verbatim and escaped") {
   std::string out =
       render(post({para({text("x")}), code_block(".dot\n\tback\\slash -n\n\n'q'\n")}));
