@@ -4,6 +4,7 @@
 
 namespace relconv {
 namespace text { const Backend& backend(); }
+namespace man { const Backend& backend(); }
 namespace tree { const Backend& backend(); }
 namespace pdf { const Backend& backend(); }
 
@@ -11,6 +12,7 @@ const std::vector<const Backend*>& backends() {
   static const std::vector<const Backend*> table = {
       &text::backend(),
       &tree::backend(),
+      &man::backend(),
       &pdf::backend(),
   };
   return table;
