@@ -1176,10 +1176,6 @@ void Typesetter::table(const TableData& t, const Box& box) {
     };
     const bool last = r + 1 == rows.size();
     const bool next_is_body = !last && !(r + 1 < t.rows.size() && t.rows[r + 1].header);
-    if (r == 0 || (header_group >= 0 && !header)) {
-      // First row of the table, or of a page: the top rule. (Continuation pages get it
-      // from the repeated header.)
-    }
     if (r == 0) rule(0, 0.9);
     if (header && next_is_body) rule(height, 0.6);
     else if (last) rule(height, 0.9);
