@@ -5,6 +5,7 @@
 #include <hpdf_streams.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <vector>
 #include <map>
@@ -20,25 +21,29 @@ namespace relconv::pdf {
 
 namespace {
 
-// The charset of each font file, kept for the life of the process (the set of files is
-// the handful a style names, so this never grows past a few entries).
-const FcCharSet* charset_of(const std::string& path) {
+// The Basic Multilingual Plane coverage of each font file (one bit per character, 8 KB
+// a font), kept for the life of the process: the set of files is the handful a style
+// names. (libharu draws nothing beyond the BMP, so that is all that is asked.) Copied out of
+// fontconfig's FcCharSet, which is freed at once.
+using Coverage = std::vector<uint64_t>;
+
+const Coverage& coverage_of(const std::string& path) {
   static std::mutex mutex;
-  static std::map<std::string, FcCharSet*> cache;
+  static std::map<std::string, Coverage> cache;
   std::lock_guard<std::mutex> lock(mutex);
   auto it = cache.find(path);
   if (it != cache.end()) return it->second;
-  FcCharSet* result = nullptr;
+  Coverage bits(65536 / 64, 0);
   int count = 0;
   if (FcPattern* pattern =
           FcFreeTypeQuery(reinterpret_cast<const FcChar8*>(path.c_str()), 0, nullptr, &count)) {
     FcCharSet* cs = nullptr;
     if (FcPatternGetCharSet(pattern, FC_CHARSET, 0, &cs) == FcResultMatch && cs)
-      result = FcCharSetCopy(cs);
+      for (FcChar32 cp = 0; cp < 65536; ++cp)
+        if (FcCharSetHasChar(cs, cp)) bits[cp / 64] |= uint64_t(1) << (cp % 64);
     FcPatternDestroy(pattern);
   }
-  cache.emplace(path, result);
-  return result;
+  return cache.emplace(path, std::move(bits)).first->second;
 }
 
 // libharu 2.3.0 gives a Type0 font with the UTF-8 encoder a ToUnicode CMap that holds a
@@ -78,8 +83,8 @@ void fix_to_unicode(HPDF_Font font) {
 }  // namespace
 
 bool font_covers(const std::string& path, char32_t cp) {
-  const FcCharSet* cs = charset_of(path);
-  return cs && FcCharSetHasChar(cs, FcChar32(cp));
+  if (cp > 0xFFFF) return false;
+  return (coverage_of(path)[cp / 64] >> (cp % 64)) & 1;
 }
 
 Fonts::Fonts(HPDF_Doc pdf, const Style& style, ResourceLoader& resources, HaruErrors& errors)
