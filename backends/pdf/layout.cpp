@@ -1144,6 +1144,42 @@ void Typesetter::table(const TableData& t, const Box& box) {
       height = std::max(height, double(lines.size()) * lh + 2 * pad);
       cell_lines.push_back(std::move(lines));
     }
+    const bool last = r + 1 == rows.size();
+    if (!header && height > height_ / 3) {
+      // A row taller than a third of a page is set line by line, so that it can go on
+      // over a page break (with the head repeated) instead of running off the page.
+      size_t nlines = 1;
+      for (const auto& lines : cell_lines) nlines = std::max(nlines, lines.size());
+      for (size_t li = 0; li < nlines; ++li) {
+        Item slice;
+        const double top = li == 0 ? pad : 0;
+        slice.height = lh + top + (li + 1 == nlines ? pad : 0);
+        for (size_t k = 0; k < rows[r].size(); ++k) {
+          if (li >= cell_lines[k].size()) continue;
+          for (Op op : cell_lines[k][li]) {
+            op.x += col_x[rows[r][k].col] + pad;
+            op.y += top;
+            slice.ops.push_back(op);
+          }
+        }
+        auto rule = [&](double y, double weight) {
+          Op line;
+          line.kind = Op::Line;
+          line.x = box.x;
+          line.y = y;
+          line.w = total;
+          line.size = weight;
+          line.color = s_.table_rule_color;
+          slice.ops.push_back(line);
+        };
+        if (r == 0 && li == 0) rule(0, 0.9);
+        if (li + 1 == nlines) rule(slice.height, last ? 0.9 : 0.25);
+        slice.keep_with_next = li == 0 || li + 2 == nlines;
+        if (any_header) slice.header = header_group;
+        emit(std::move(slice), box, top + (lh + size * 0.72) / 2);
+      }
+      continue;
+    }
     if (header) {
       Op bg;
       bg.kind = Op::Fill;
@@ -1174,7 +1210,6 @@ void Typesetter::table(const TableData& t, const Box& box) {
       line.color = s_.table_rule_color;
       item.ops.push_back(line);
     };
-    const bool last = r + 1 == rows.size();
     const bool next_is_body = !last && !(r + 1 < t.rows.size() && t.rows[r + 1].header);
     if (r == 0) rule(0, 0.9);
     if (header && next_is_body) rule(height, 0.6);

@@ -535,3 +535,31 @@ TEST_CASE("pdf: images the PDF cannot show become framed alt text with a warning
   CHECK(count(pdf, "/Subtype /Image") == 2);
   CHECK(count(pdf, "/SMask") == 1);
 }
+
+TEST_CASE("pdf: a table row taller than a page continues on the next") {
+  Fixture f;
+  Chapter& ch = f.chapter("Tall");
+  Block table;
+  table.kind = BlockKind::Table;
+  table.table = std::make_shared<TableData>();
+  table.table->aligns = {Align::Left, Align::Left};
+  TableRow head;
+  head.header = true;
+  for (const char* h : {"Key", "Value"}) {
+    TableCell c;
+    c.header = true;
+    c.inlines = {text(h)};
+    head.cells.push_back(c);
+  }
+  table.table->rows.push_back(head);
+  TableRow row;
+  TableCell key, value;
+  key.inlines = {text("long")};
+  value.inlines = {text(lorem(80))};
+  row.cells = {key, value};
+  table.table->rows.push_back(row);
+  ch.blocks.push_back(table);
+  std::string pdf = f.render();
+  CHECK(f.diag.warning_count() == 0);
+  CHECK(count(pdf, "/Type /Page\n") >= 3);
+}
