@@ -561,5 +561,6 @@ TEST_CASE("pdf: a table row taller than a page continues on the next") {
   ch.blocks.push_back(table);
   std::string pdf = f.render();
   CHECK(f.diag.warning_count() == 0);
-  CHECK(count(pdf, "/Type /Page\n") >= 3);
+  // About 80 lines of cell text: one page cannot hold them (before, the row ran off it).
+  CHECK(count(pdf, "/Type /Page\n") >= 2);
 }
