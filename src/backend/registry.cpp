@@ -3,6 +3,7 @@
 #include "backend/backend.h"
 
 namespace relconv {
+namespace epub { const Backend& backend(); }
 namespace text { const Backend& backend(); }
 namespace tree { const Backend& backend(); }
 
@@ -10,6 +11,7 @@ const std::vector<const Backend*>& backends() {
   static const std::vector<const Backend*> table = {
       &text::backend(),
       &tree::backend(),
+      &epub::backend(),
   };
   return table;
 }
