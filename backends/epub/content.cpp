@@ -643,6 +643,19 @@ class PartWriter {
     auto use = book_.image_uses.find(&in);
     if (use != book_.image_uses.end() && use->second.kind == ImageUse::Packaged) {
       const Image& img = book_.images[use->second.image];
+      if (img.media_type == "image/webp") {
+        // WebP is a core media type only from EPUB 3.3; epubcheck 4.2 (EPUB 3.2 rules)
+        // wants a fallback (MED-003). An <object> carries its own: readers that cannot
+        // show WebP show the alt text inside it.
+        w_.open("object").attr("data", "../images/" + img.name).attr("type", img.media_type);
+        if (in.width > 0) w_.attr("width", std::to_string(in.width));
+        if (in.height > 0) w_.attr("height", std::to_string(in.height));
+        w_.end_open();
+        w_.open("span").attr("class", "image-alt").end_open();
+        w_.text(blank(alt) ? "[image]" : alt);
+        w_.raw("</span></object>");
+        return;
+      }
       w_.open("img").attr("src", "../images/" + img.name).attr("alt", alt);
       if (!in.title.empty()) w_.attr("title", in.title);
       if (in.width > 0) w_.attr("width", std::to_string(in.width));

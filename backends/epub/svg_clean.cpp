@@ -11,6 +11,8 @@
 #include <libxml/tree.h>
 
 #include <cstring>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "backends/epub/book.h"
@@ -22,16 +24,30 @@ namespace {
 const char* kSvgNs = "http://www.w3.org/2000/svg";
 const char* kXlinkNs = "http://www.w3.org/1999/xlink";
 
-bool is_remote(const xmlChar* value) {
+// Whether an href must go: anything outside the file (a scheme, a network path or a
+// relative file, since the SVG is packaged alone) and fragments naming no element
+// (epubcheck RSC-012).
+bool bad_reference(const xmlChar* value, const std::set<std::string>& ids) {
   const char* v = reinterpret_cast<const char*>(value);
   while (*v == ' ' || *v == '\t' || *v == '\n') ++v;
-  if (*v == '#' || *v == 0) return false;
-  // Any scheme or network path, and any relative file: the SVG is packaged alone.
+  if (*v == 0) return false;
+  if (*v == '#') return ids.count(v + 1) == 0;
   return true;
 }
 
+void collect_ids(xmlNodePtr node, std::set<std::string>& ids) {
+  for (xmlNodePtr n = node; n; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE) continue;
+    if (xmlChar* id = xmlGetProp(n, BAD_CAST "id")) {
+      ids.insert(reinterpret_cast<const char*>(id));
+      xmlFree(id);
+    }
+    collect_ids(n->children, ids);
+  }
+}
+
 // Cleans `node` and its subtree; returns false when something cannot be made safe.
-bool clean(xmlNodePtr node, std::string& why) {
+bool clean(xmlNodePtr node, const std::set<std::string>& ids, std::string& why) {
   for (xmlNodePtr child = node->children; child;) {
     xmlNodePtr next = child->next;
     bool drop = false;
@@ -69,7 +85,7 @@ bool clean(xmlNodePtr node, std::string& why) {
         if (std::strcmp(an, "href") == 0 &&
             (!a->ns || std::strcmp(reinterpret_cast<const char*>(a->ns->href), kXlinkNs) == 0)) {
           xmlChar* v = xmlNodeListGetString(child->doc, a->children, 1);
-          if (v && is_remote(v)) remove = true;
+          if (v && bad_reference(v, ids)) remove = true;
           xmlFree(v);
         }
         if (remove) xmlRemoveProp(a);
@@ -78,7 +94,7 @@ bool clean(xmlNodePtr node, std::string& why) {
       if (std::strcmp(reinterpret_cast<const char*>(child->name), "path") == 0 &&
           !xmlHasProp(child, BAD_CAST "d"))
         xmlSetProp(child, BAD_CAST "d", BAD_CAST "");
-      if (!clean(child, why)) return false;
+      if (!clean(child, ids, why)) return false;
     }
     child = next;
   }
@@ -126,7 +142,9 @@ bool clean_svg(const std::string& in, std::string& out, std::string& why) {
         a = next;
       }
     }
-    ok = clean(root, why);
+    std::set<std::string> ids;
+    collect_ids(root, ids);
+    ok = clean(root, ids, why);
   }
   if (ok) {
     xmlChar* mem = nullptr;
