@@ -1,0 +1,159 @@
+#include "convert/batch.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+namespace fs = std::filesystem;
+
+namespace relconv {
+
+namespace {
+
+bool is_markdown(const fs::path& p) {
+  std::string ext = p.extension().string();
+  return ext == ".md" || ext == ".markdown" || ext == ".mdx" || ext == ".mkd";
+}
+
+std::string strip_extension(const std::string& rel) {
+  size_t slash = rel.rfind('/');
+  size_t dot = rel.rfind('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash) || dot == 0) return rel;
+  return rel.substr(0, dot);
+}
+
+}  // namespace
+
+std::vector<BatchInput> collect_inputs(const std::vector<std::string>& inputs, Diagnostics& diag) {
+  std::vector<BatchInput> out;
+  for (const auto& in : inputs) {
+    std::error_code ec;
+    fs::path p(in);
+    if (fs::is_directory(p, ec)) {
+      std::vector<BatchInput> found;
+      for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_regular_file(ec) && is_markdown(it->path())) {
+          std::string rel = fs::relative(it->path(), p, ec).generic_string();
+          found.push_back({it->path().generic_string(), strip_extension(rel)});
+        }
+      }
+      if (ec) diag.error(in, 0, 0, "cannot read folder: " + ec.message());
+      std::sort(found.begin(), found.end(), [](const BatchInput& a, const BatchInput& b) { return a.path < b.path; });
+      out.insert(out.end(), found.begin(), found.end());
+    } else {
+      // A file named directly keeps its relative path when it stays below the current
+      // folder; otherwise only its name.
+      fs::path norm = p.lexically_normal();
+      std::string rel = norm.generic_string();
+      if (norm.is_absolute() || rel.rfind("..", 0) == 0) rel = norm.filename().generic_string();
+      out.push_back({in, strip_extension(rel)});
+    }
+  }
+  return out;
+}
+
+int run_batch(const std::vector<std::string>& inputs, const ConvertOptions& options, const BatchOptions& batch) {
+  Diagnostics collect_diag;
+  std::vector<BatchInput> files = collect_inputs(inputs, collect_diag);
+  for (const auto& d : collect_diag.all()) std::cerr << format_diagnostic(d) << '\n';
+  if (collect_diag.error_count()) return kExitInputError;
+  if (files.empty()) {
+    std::cerr << "relconv: error: no Markdown files found in the inputs\n";
+    return kExitInputError;
+  }
+
+  struct Result {
+    Diagnostics diag;
+    int code = kExitOk;
+    bool done = false;
+  };
+  std::vector<Result> results(files.size());
+  std::atomic<size_t> next{0};
+  std::mutex mutex;
+  std::condition_variable cv;
+  size_t finished = 0;
+
+  auto convert_one = [&](size_t i) {
+    Result& r = results[i];
+    const BatchInput& in = files[i];
+    try {
+      Chapter ch = parse_file(in.path, r.diag, options.parse);
+      for (const auto& kv : options.metadata) set_metadata(ch.meta, kv.first, kv.second, r.diag);
+      Document doc = single_document(std::move(ch));
+      ResourceLoader resources(options.resource_paths, options.parse.max_input_bytes);
+      for (const Backend* b : batch.formats) {
+        size_t warnings_before = r.diag.warning_count();
+        std::string bytes = render(*b, doc, options.render, r.diag, resources);
+        if (batch.fail_on_warning && r.diag.warning_count() > warnings_before) {
+          r.code = kExitWarningsFailed;
+          continue;
+        }
+        fs::path target = fs::path(batch.out_dir) / (in.relative + b->extension_for(doc));
+        std::error_code ec;
+        fs::create_directories(target.parent_path(), ec);
+        if (ec) throw Error(target.parent_path().string(), "cannot create folder: " + ec.message(), kExitOutputError);
+        write_output(target.string(), bytes, batch.write);
+      }
+      if (batch.fail_on_warning && r.diag.warning_count() > 0) r.code = kExitWarningsFailed;
+    } catch (const Error& e) {
+      r.diag.add(e.diagnostic());
+      r.code = e.exit_code();
+    } catch (const std::exception& e) {
+      r.diag.error(in.path, 0, 0, std::string("internal error: ") + e.what());
+      r.code = kExitInternalError;
+    }
+  };
+
+  const bool progress = !batch.quiet && isatty(STDERR_FILENO);
+  size_t printed = 0;
+  // Prints the messages of finished inputs in input order; called under the mutex.
+  auto flush = [&]() {
+    while (printed < files.size() && results[printed].done) {
+      for (const auto& d : results[printed].diag.all())
+        if (!batch.quiet || d.severity == Severity::Error) {
+          if (progress) std::cerr << "\r\033[K";
+          std::cerr << format_diagnostic(d) << '\n';
+        }
+      ++printed;
+    }
+    if (progress) std::cerr << "\r[" << finished << "/" << files.size() << "] converting" << std::flush;
+  };
+
+  int jobs = batch.jobs > 0 ? batch.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  jobs = static_cast<int>(std::min<size_t>(static_cast<size_t>(jobs), files.size()));
+  auto worker = [&]() {
+    for (size_t i = next++; i < files.size(); i = next++) {
+      convert_one(i);
+      std::lock_guard<std::mutex> lock(mutex);
+      results[i].done = true;
+      ++finished;
+      flush();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 1; t < jobs; ++t) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  if (progress) std::cerr << "\r\033[K";
+
+  size_t failed = 0;
+  int code = kExitOk;
+  for (const Result& r : results)
+    if (r.code != kExitOk) {
+      ++failed;
+      if (code == kExitOk) code = r.code;
+    }
+  if (failed)
+    std::cerr << "relconv: " << (files.size() - failed) << " of " << files.size() << " inputs converted, " << failed
+              << " failed\n";
+  return code;
+}
+
+}  // namespace relconv

@@ -1,0 +1,261 @@
+#include "convert/convert.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace relconv {
+
+namespace {
+
+std::string file_stem(const std::string& path) {
+  size_t slash = path.rfind('/');
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  // A post kept as folder/index.md is named after its folder.
+  if ((name == "index.md" || name == "index.mdx" || name == "README.md") && slash != std::string::npos &&
+      slash > 0) {
+    std::string dir = path.substr(0, slash);
+    size_t s2 = dir.rfind('/');
+    return s2 == std::string::npos ? dir : dir.substr(s2 + 1);
+  }
+  size_t dot = name.rfind('.');
+  return dot == std::string::npos || dot == 0 ? name : name.substr(0, dot);
+}
+
+const Block* first_heading(const std::vector<Block>& blocks) {
+  for (const Block& b : blocks)
+    if (b.kind == BlockKind::Heading) return &b;
+  return nullptr;
+}
+
+bool has_tag(const Metadata& m, const std::vector<std::string>& tags) {
+  for (const auto& t : m.tags)
+    if (std::find(tags.begin(), tags.end(), t) != tags.end()) return true;
+  return false;
+}
+
+// Links to another post of the book (by its source URL, absolute or site-relative) become
+// links to that chapter.
+void link_chapters(Document& doc) {
+  std::vector<std::pair<std::string, std::string>> targets;  // url suffix -> chapter id
+  for (const Chapter& ch : doc.chapters)
+    if (!ch.meta.source_url.empty()) targets.emplace_back(ch.meta.source_url, ch.id);
+  if (targets.empty()) return;
+  auto rewrite = [&](auto& self, std::vector<Inline>& ins) -> void {
+    for (Inline& in : ins) {
+      if (in.kind == InlineKind::Link) {
+        std::string url = in.url.substr(0, in.url.find('#'));
+        for (const auto& t : targets) {
+          const std::string& u = t.first;
+          bool match = url == u || (u[0] == '/' && url.size() > u.size() &&
+                                    url.compare(url.size() - u.size(), u.size(), u) == 0 &&
+                                    url.find("://") != std::string::npos);
+          if (match) {
+            in.url = "#" + t.second;
+            break;
+          }
+        }
+      }
+      self(self, in.children);
+    }
+  };
+  auto walk = [&](auto& self, std::vector<Block>& blocks) -> void {
+    for (Block& b : blocks) {
+      rewrite(rewrite, b.inlines);
+      rewrite(rewrite, b.caption);
+      self(self, b.children);
+      for (ListItem& item : b.items) self(self, item.blocks);
+      if (b.table)
+        for (TableRow& row : b.table->rows)
+          for (TableCell& cell : row.cells) rewrite(rewrite, cell.inlines);
+      for (DefinitionItem& d : b.definitions) {
+        rewrite(rewrite, d.term);
+        for (auto& def : d.definitions) self(self, def);
+      }
+    }
+  };
+  for (Chapter& ch : doc.chapters) {
+    walk(walk, ch.blocks);
+    for (Footnote& fn : ch.footnotes) walk(walk, fn.blocks);
+  }
+}
+
+}  // namespace
+
+Document make_book(std::vector<Chapter> chapters, Metadata book_meta, const ConvertOptions& options,
+                   Diagnostics& diag) {
+  std::vector<Chapter> kept;
+  for (Chapter& ch : chapters) {
+    if (!ch.meta.published && !options.include_drafts) continue;
+    if (!options.tags.empty() && !has_tag(ch.meta, options.tags)) continue;
+    if (ch.meta.title.empty()) {
+      if (const Block* h = first_heading(ch.blocks))
+        ch.meta.title = plain_text(h->inlines);
+      else
+        ch.meta.title = file_stem(ch.source ? *ch.source : "");
+    }
+    kept.push_back(std::move(ch));
+  }
+  ChapterOrder order = options.order;
+  if (order == ChapterOrder::Auto) {
+    bool all_dated = !kept.empty() &&
+                     std::all_of(kept.begin(), kept.end(), [](const Chapter& c) { return !c.meta.date.empty(); });
+    order = all_dated ? ChapterOrder::Date : ChapterOrder::Input;
+  }
+  if (order == ChapterOrder::Date)
+    std::stable_sort(kept.begin(), kept.end(), [](const Chapter& a, const Chapter& b) {
+      // Undated chapters go last.
+      if (a.meta.date.empty() != b.meta.date.empty()) return b.meta.date.empty();
+      return a.meta.date < b.meta.date;
+    });
+  else if (order == ChapterOrder::Title)
+    std::stable_sort(kept.begin(), kept.end(),
+                     [](const Chapter& a, const Chapter& b) { return a.meta.title < b.meta.title; });
+
+  Document doc;
+  doc.meta = std::move(book_meta);
+  if (doc.meta.title.empty()) {
+    doc.meta.title = "Untitled";
+    diag.warning("", 0, 0, "the book has no title; give one with -M title=… or --metadata-file");
+  }
+  // The book's dates and language, when not given, come from its chapters: the newest
+  // post's date, the latest update.
+  const bool date_given = !doc.meta.date.empty();
+  for (const Chapter& ch : kept) {
+    if (!date_given && ch.meta.date > doc.meta.date) doc.meta.date = ch.meta.date;
+    std::string upd = ch.meta.updated.empty() ? ch.meta.date : ch.meta.updated;
+    if (upd > doc.meta.updated) doc.meta.updated = upd;
+  }
+  if (doc.meta.language.empty() && !kept.empty()) {
+    const std::string& lang = kept.front().meta.language;
+    bool same = std::all_of(kept.begin(), kept.end(), [&](const Chapter& c) { return c.meta.language == lang; });
+    if (same) doc.meta.language = lang;
+  }
+  if (doc.meta.authors.empty()) {
+    for (const Chapter& ch : kept)
+      for (const auto& a : ch.meta.authors)
+        if (std::find(doc.meta.authors.begin(), doc.meta.authors.end(), a) == doc.meta.authors.end())
+          doc.meta.authors.push_back(a);
+  }
+  doc.chapters = std::move(kept);
+  assign_ids(doc);
+  link_chapters(doc);
+  return doc;
+}
+
+Document load_document(const std::vector<std::string>& inputs, const ConvertOptions& options, Diagnostics& diag) {
+  auto apply_overrides = [&](Metadata& meta) {
+    if (!options.metadata_file.empty()) read_metadata_file(meta, options.metadata_file, diag, options.parse);
+    for (const auto& kv : options.metadata) set_metadata(meta, kv.first, kv.second, diag);
+  };
+  if (inputs.size() == 1) {
+    Chapter ch = parse_file(inputs[0], diag, options.parse);
+    apply_overrides(ch.meta);
+    return single_document(std::move(ch));
+  }
+  std::vector<Chapter> chapters;
+  chapters.reserve(inputs.size());
+  for (const auto& in : inputs) chapters.push_back(parse_file(in, diag, options.parse));
+  Metadata book;
+  apply_overrides(book);
+  return make_book(std::move(chapters), std::move(book), options, diag);
+}
+
+std::string render(const Backend& backend, const Document& doc, const RenderOptions& options, Diagnostics& diag,
+                   ResourceLoader& resources) {
+  std::string out;
+  RenderContext ctx{doc, options, diag, resources};
+  backend.render(ctx, out);
+  return out;
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa, sb;
+  if (stat(a.c_str(), &sa) != 0 || stat(b.c_str(), &sb) != 0) return false;
+  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+bool write_output(const std::string& path, const std::string& data, const WriteOptions& options) {
+  if (path == "-") {
+    std::cout.write(data.data(), static_cast<std::streamsize>(data.size()));
+    std::cout.flush();
+    if (!std::cout) throw Error(std::string("<stdout>"), "cannot write to standard output", kExitOutputError);
+    return true;
+  }
+  if (options.only_if_changed) {
+    std::ifstream in(path, std::ios::binary);
+    if (in) {
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      if (ss.str() == data) return false;
+    }
+  }
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  std::string tmpl = dir + "/." + base + ".relconv-XXXXXX";
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  int fd = mkstemp(name.data());
+  if (fd < 0)
+    throw Error(path, std::string("cannot write output: ") + std::strerror(errno), kExitOutputError);
+  std::string tmp(name.data());
+  auto fail = [&](const char* what) {
+    int err = errno;
+    close(fd);
+    unlink(tmp.c_str());
+    throw Error(path, std::string(what) + std::strerror(err), kExitOutputError);
+  };
+  // mkstemp makes the file 0600; give it the mode a plain create would have.
+  mode_t mask = umask(0);
+  umask(mask);
+  struct stat old;
+  mode_t mode = stat(path.c_str(), &old) == 0 ? (old.st_mode & 07777) : (0666 & ~mask);
+  if (fchmod(fd, mode) != 0) fail("cannot write output: ");
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("cannot write output: ");
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (close(fd) != 0) {
+    int err = errno;
+    unlink(tmp.c_str());
+    throw Error(path, std::string("cannot write output: ") + std::strerror(err), kExitOutputError);
+  }
+  if (rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    unlink(tmp.c_str());
+    throw Error(path, std::string("cannot write output: ") + std::strerror(err), kExitOutputError);
+  }
+  return true;
+}
+
+std::string make_depfile(const std::string& target, const std::vector<std::string>& deps) {
+  auto escape = [](const std::string& s) {
+    std::string out;
+    for (char c : s) {
+      if (c == ' ' || c == '#' || c == '\\') out += '\\';
+      if (c == '$') out += '$';
+      out += c;
+    }
+    return out;
+  };
+  std::string out = escape(target) + ":";
+  for (const auto& d : deps) out += " \\\n  " + escape(d);
+  out += "\n";
+  return out;
+}
+
+}  // namespace relconv

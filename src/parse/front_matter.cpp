@@ -1,0 +1,360 @@
+#include "parse/front_matter.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cctype>
+#include <set>
+
+namespace relconv::detail {
+
+namespace {
+
+bool is_fence(std::string_view line, bool closing) {
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+  return line == "---" || (closing && line == "...");
+}
+
+bool looks_like_key(std::string_view line) {
+  size_t i = 0;
+  if (line.empty() || !(std::isalpha(static_cast<unsigned char>(line[0])) || line[0] == '_')) return false;
+  while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '_' || line[i] == '-'))
+    ++i;
+  return i < line.size() && line[i] == ':' && (i + 1 == line.size() || line[i + 1] == ' ');
+}
+
+SourcePos pos_at(const std::string* file, uint32_t first_line, const YAML::Mark& mark) {
+  SourcePos p;
+  p.file = file;
+  if (mark.line >= 0) {
+    p.line = first_line + static_cast<uint32_t>(mark.line);
+    p.col = static_cast<uint32_t>(mark.column) + 1;
+  } else {
+    p.line = first_line > 1 ? first_line - 1 : 1;
+    p.col = 1;
+  }
+  return p;
+}
+
+class Converter {
+ public:
+  Converter(const std::string* file, uint32_t first_line, size_t budget)
+      : file_(file), first_line_(first_line), budget_(budget) {}
+
+  MetaValue value(const YAML::Node& node, int depth = 0) {
+    if (++count_ > budget_ || depth > 64)
+      throw Error(pos_at(file_, first_line_, node.Mark()),
+                  "front matter expands to more than " + std::to_string(budget_) +
+                      " values or nests deeper than 64 levels (aliases used as a YAML bomb?)");
+    MetaValue v;
+    switch (node.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null:
+        v.kind = MetaValue::Kind::Null;
+        break;
+      case YAML::NodeType::Scalar:
+        scalar(node, v);
+        break;
+      case YAML::NodeType::Sequence:
+        v.kind = MetaValue::Kind::List;
+        for (const auto& item : node) v.list.push_back(value(item, depth + 1));
+        break;
+      case YAML::NodeType::Map:
+        v.kind = MetaValue::Kind::Map;
+        for (const auto& kv : node) v.map.emplace_back(kv.first.Scalar(), value(kv.second, depth + 1));
+        break;
+    }
+    return v;
+  }
+
+  SourcePos pos(const YAML::Node& node) const { return pos_at(file_, first_line_, node.Mark()); }
+
+ private:
+  static void scalar(const YAML::Node& node, MetaValue& v) {
+    const std::string& s = node.Scalar();
+    v.string = s;
+    v.kind = MetaValue::Kind::String;
+    if (node.Tag() != "?") return;  // quoted: always a string
+    if (s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" || s == "FALSE") {
+      v.kind = MetaValue::Kind::Bool;
+      v.boolean = s[0] == 't' || s[0] == 'T';
+      return;
+    }
+    if (!s.empty()) {
+      char* end = nullptr;
+      double d = std::strtod(s.c_str(), &end);
+      if (end && *end == '\0' && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-' || s[0] == '+' ||
+                                  s[0] == '.')) {
+        v.kind = MetaValue::Kind::Number;
+        v.number = d;
+      }
+    }
+  }
+
+  const std::string* file_;
+  uint32_t first_line_;
+  size_t budget_;
+  size_t count_ = 0;
+};
+
+std::string type_name(const MetaValue& v) {
+  switch (v.kind) {
+    case MetaValue::Kind::Null: return "nothing";
+    case MetaValue::Kind::Bool: return "a true/false value";
+    case MetaValue::Kind::Number: return "a number";
+    case MetaValue::Kind::String: return "text";
+    case MetaValue::Kind::List: return "a list";
+    case MetaValue::Kind::Map: return "a mapping";
+  }
+  return "?";
+}
+
+}  // namespace
+
+FrontMatter split_front_matter(std::string_view text, const std::string* file) {
+  FrontMatter fm;
+  size_t eol = text.find('\n');
+  std::string_view first = text.substr(0, eol);
+  if (eol == std::string_view::npos || !is_fence(first, false)) return fm;
+  // The line after the opening fence: a blank line means a thematic break, not YAML.
+  size_t pos = eol + 1;
+  uint32_t line = 2;
+  size_t next_eol = text.find('\n', pos);
+  std::string_view second = text.substr(pos, next_eol == std::string_view::npos ? text.npos : next_eol - pos);
+  if (second.find_first_not_of(" \t") == std::string_view::npos) return fm;
+  while (pos <= text.size()) {
+    size_t e = text.find('\n', pos);
+    std::string_view l = text.substr(pos, e == std::string_view::npos ? text.npos : e - pos);
+    if (is_fence(l, true)) {
+      fm.present = true;
+      fm.yaml = text.substr(eol + 1, pos - (eol + 1));
+      fm.yaml_line = 2;
+      fm.body_offset = e == std::string_view::npos ? text.size() : e + 1;
+      fm.body_line = line + 1;
+      return fm;
+    }
+    if (e == std::string_view::npos) break;
+    pos = e + 1;
+    ++line;
+  }
+  if (looks_like_key(second)) {
+    SourcePos p{file, 1, 1};
+    throw Error(p, "front matter opened here is never closed (expected a line '---' after the YAML)");
+  }
+  return fm;
+}
+
+namespace {
+
+std::string expect_text(const MetaValue& v, const std::string& key, const SourcePos& pos) {
+  switch (v.kind) {
+    case MetaValue::Kind::String:
+    case MetaValue::Kind::Number:
+      return v.string;
+    case MetaValue::Kind::Bool:
+      return v.boolean ? "true" : "false";
+    case MetaValue::Kind::Null:
+      return "";
+    default:
+      throw Error(pos, "'" + key + "' must be text, not " + type_name(v));
+  }
+}
+
+std::vector<std::string> expect_list(const MetaValue& v, const std::string& key, const SourcePos& pos,
+                                     Diagnostics& diag, bool split_commas) {
+  std::vector<std::string> out;
+  if (v.kind == MetaValue::Kind::List) {
+    for (const auto& item : v.list) {
+      std::string s = expect_text(item, key, pos);
+      if (!s.empty()) out.push_back(s);
+    }
+    return out;
+  }
+  if (v.kind == MetaValue::Kind::Map) throw Error(pos, "'" + key + "' must be a list, not a mapping");
+  if (v.kind == MetaValue::Kind::Null) return out;
+  std::string s = expect_text(v, key, pos);
+  if (v.kind != MetaValue::Kind::String)
+    diag.warning(pos, "'" + key + "' should be a list; using '" + s + "' as its only item");
+  if (!split_commas) {
+    if (!s.empty()) out.push_back(s);
+    return out;
+  }
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t comma = s.find(',', start);
+    std::string item = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    size_t b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+bool expect_bool(const MetaValue& v, const std::string& key, const SourcePos& pos) {
+  if (v.kind == MetaValue::Kind::Bool) return v.boolean;
+  if (v.kind == MetaValue::Kind::String || v.kind == MetaValue::Kind::Number) {
+    std::string s = v.string;
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (s == "yes" || s == "on" || s == "1" || s == "true") return true;
+    if (s == "no" || s == "off" || s == "0" || s == "false") return false;
+  }
+  throw Error(pos, "'" + key + "' must be true or false, not " + type_name(v));
+}
+
+bool is_iso_date(const std::string& s) {
+  auto digit = [&](size_t i) { return i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); };
+  return s.size() >= 10 && digit(0) && digit(1) && digit(2) && digit(3) && s[4] == '-' && digit(5) &&
+         digit(6) && s[7] == '-' && digit(8) && digit(9) && (s.size() == 10 || s[10] == 'T' || s[10] == ' ');
+}
+
+std::string expect_date(const MetaValue& v, const std::string& key, const SourcePos& pos, Diagnostics& diag) {
+  std::string s = expect_text(v, key, pos);
+  if (s.empty()) return s;
+  if (!is_iso_date(s)) {
+    diag.warning(pos, "'" + key + "' is '" + s + "', not a date of the form YYYY-MM-DD; it is ignored");
+    return "";
+  }
+  return s;
+}
+
+// "name(1)" -> name "name", section "1".
+bool split_man_title(const std::string& title, std::string& name, std::string& section) {
+  size_t open = title.rfind('(');
+  if (open == std::string::npos || open == 0 || title.back() != ')') return false;
+  std::string sec = title.substr(open + 1, title.size() - open - 2);
+  if (sec.empty() || sec.size() > 4 || !std::isdigit(static_cast<unsigned char>(sec[0]))) return false;
+  std::string n = title.substr(0, open);
+  if (n.find(' ') != std::string::npos) return false;
+  name = n;
+  section = sec;
+  return true;
+}
+
+}  // namespace
+
+// Maps one key onto the model; shared by front matter, -M and metadata files.
+void apply_meta_value(Metadata& meta, const std::string& key, const MetaValue& v, const SourcePos& pos,
+                      Diagnostics& diag) {
+  meta.positions[key] = pos;
+  if (key == "title") {
+    meta.title = expect_text(v, key, pos);
+    std::string name, section;
+    if (split_man_title(meta.title, name, section)) {
+      if (meta.man_name.empty()) meta.man_name = name;
+      if (meta.man_section.empty()) meta.man_section = section;
+    }
+  } else if (key == "subtitle") {
+    meta.subtitle = expect_text(v, key, pos);
+  } else if (key == "author" || key == "authors") {
+    meta.authors = expect_list(v, key, pos, diag, false);
+  } else if (key == "date" || key == "publishDate" || key == "pubDate" || key == "published_at") {
+    meta.date = expect_date(v, key, pos, diag);
+  } else if (key == "updatedDate" || key == "updated" || key == "lastmod" || key == "modified") {
+    meta.updated = expect_date(v, key, pos, diag);
+  } else if (key == "description" || key == "summary" || key == "abstract") {
+    meta.description = expect_text(v, key, pos);
+  } else if (key == "tags" || key == "keywords" || key == "categories") {
+    auto items = expect_list(v, key, pos, diag, true);
+    for (auto& t : items) meta.tags.push_back(std::move(t));
+  } else if (key == "lang" || key == "language") {
+    meta.language = expect_text(v, key, pos);
+  } else if (key == "identifier" || key == "uuid" || key == "isbn") {
+    meta.identifier = expect_text(v, key, pos);
+  } else if (key == "published") {
+    meta.published = expect_bool(v, key, pos);
+  } else if (key == "draft") {
+    meta.published = !expect_bool(v, key, pos);
+  } else if (key == "legacyUrl" || key == "url" || key == "canonical" || key == "permalink") {
+    meta.source_url = expect_text(v, key, pos);
+  } else if (key == "section" || key == "man_section") {
+    meta.man_section = expect_text(v, key, pos);
+  } else if (key == "name" || key == "man_name") {
+    meta.man_name = expect_text(v, key, pos);
+  } else {
+    for (auto& kv : meta.extra)
+      if (kv.first == key) {
+        kv.second = v;
+        return;
+      }
+    meta.extra.emplace_back(key, v);
+  }
+}
+
+void parse_yaml_metadata(std::string_view yaml, uint32_t first_line, const std::string* file, Metadata& meta,
+                         Diagnostics& diag, const ParseOptions& options) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::ParserException& e) {
+    SourcePos p{file, first_line + static_cast<uint32_t>(e.mark.line < 0 ? 0 : e.mark.line),
+                static_cast<uint32_t>(e.mark.column < 0 ? 0 : e.mark.column) + 1};
+    throw Error(p, "malformed YAML front matter: " + e.msg);
+  } catch (const YAML::Exception& e) {
+    throw Error(SourcePos{file, first_line, 1}, std::string("malformed YAML front matter: ") + e.what());
+  }
+  if (root.IsNull()) return;
+  if (!root.IsMap())
+    throw Error(SourcePos{file, first_line, 1}, "front matter must be a mapping of keys to values");
+
+  Converter conv(file, first_line, options.max_yaml_nodes);
+  std::set<std::string> seen;
+  std::set<int> key_lines;
+  std::vector<std::pair<int, YAML::Node>> quoted;  // (line, value) of quoted scalars
+  try {
+    for (const auto& kv : root) {
+      const std::string key = kv.first.Scalar();
+      key_lines.insert(kv.first.Mark().line);
+      SourcePos kpos = conv.pos(kv.first);
+      if (!seen.insert(key).second) {
+        diag.warning(kpos, "duplicate key '" + key + "'; the first value is used");
+        continue;
+      }
+      if (kv.second.IsScalar() && kv.second.Tag() == "!") quoted.emplace_back(kv.first.Mark().line, kv.second);
+      apply_meta_value(meta, key, conv.value(kv.second), conv.pos(kv.second), diag);
+    }
+  } catch (const YAML::Exception& e) {
+    throw Error(SourcePos{file, first_line, 1}, std::string("malformed YAML front matter: ") + e.what());
+  }
+
+  // yaml-cpp 0.7 lets an unterminated quote swallow every line up to the end of the front
+  // matter without an error. A line that looks like a top-level key but did not become
+  // one was swallowed so: report the quote that did it.
+  int line_no = 0;
+  size_t start = 0;
+  while (start < yaml.size()) {
+    size_t e = yaml.find('\n', start);
+    std::string_view l = yaml.substr(start, e == std::string_view::npos ? yaml.npos : e - start);
+    if (looks_like_key(l) && !key_lines.count(line_no)) {
+      for (auto it = quoted.rbegin(); it != quoted.rend(); ++it) {
+        if (it->first < line_no) {
+          throw Error(conv.pos(it->second),
+                      "quoted value is never closed: it runs on to line " +
+                          std::to_string(first_line + static_cast<uint32_t>(line_no)) + " ('" +
+                          std::string(l.substr(0, 40)) + "')");
+        }
+      }
+    }
+    if (e == std::string_view::npos) break;
+    start = e + 1;
+    ++line_no;
+  }
+}
+
+MetaValue parse_yaml_value(const std::string& text, const SourcePos& pos) {
+  YAML::Node node;
+  try {
+    node = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw Error(pos, "malformed YAML value '" + text + "': " + e.msg);
+  }
+  Converter conv(pos.file, pos.line ? pos.line : 1, ParseOptions{}.max_yaml_nodes);
+  return conv.value(node);
+}
+
+void parse_front_matter(const FrontMatter& fm, const std::string* file, Metadata& meta, Diagnostics& diag,
+                        const ParseOptions& options) {
+  if (!fm.present) return;
+  parse_yaml_metadata(fm.yaml, fm.yaml_line, file, meta, diag, options);
+}
+
+}  // namespace relconv::detail

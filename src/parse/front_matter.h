@@ -1,0 +1,42 @@
+// YAML front matter: finding it, parsing it with yaml-cpp, and mapping its keys onto
+// Metadata. Internal to src/parse/.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "diag/diag.h"
+#include "doc/model.h"
+#include "parse/parse.h"
+
+namespace relconv::detail {
+
+struct FrontMatter {
+  bool present = false;
+  std::string_view yaml;    // the text between the --- lines
+  uint32_t yaml_line = 0;   // 1-based line of the first YAML line
+  size_t body_offset = 0;   // byte offset of the Markdown body
+  uint32_t body_line = 1;   // 1-based line where the body starts
+};
+
+// Finds front matter at the start of `text` (a first line `---`, closed by `---` or
+// `...`). A block that opens but never closes is an error when it looks like YAML.
+FrontMatter split_front_matter(std::string_view text, const std::string* file);
+
+// Parses `fm.yaml` into `meta`. Malformed YAML, wrong types and YAML bombs throw
+// relconv::Error; duplicate keys and odd values are warnings.
+void parse_front_matter(const FrontMatter& fm, const std::string* file, Metadata& meta,
+                        Diagnostics& diag, const ParseOptions& options);
+
+// Parses a YAML mapping (front matter or a metadata file) into `meta`.
+void parse_yaml_metadata(std::string_view yaml, uint32_t first_line, const std::string* file,
+                         Metadata& meta, Diagnostics& diag, const ParseOptions& options);
+
+// Maps one key and its value onto the model (shared by front matter, -M and metadata files).
+void apply_meta_value(Metadata& meta, const std::string& key, const MetaValue& value,
+                      const SourcePos& pos, Diagnostics& diag);
+
+// Parses one YAML value written as text ("[a, b]", "true", "x") into a MetaValue.
+MetaValue parse_yaml_value(const std::string& text, const SourcePos& pos);
+
+}  // namespace relconv::detail

@@ -1,0 +1,32 @@
+// Raw HTML inside Markdown, interpreted into the model. Internal to src/parse/.
+//
+// cmark-gfm hands over an HTML block as one string, and inline HTML one tag at a time
+// (each tag a Text inline marked with kRawHtmlMarker in its url field while parsing).
+// interpret_inline_html() reassembles a run of inlines into one fragment, parses it, and
+// replaces it with model inlines; interpret_html_block() does the same for a block.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "diag/diag.h"
+#include "doc/model.h"
+#include "parse/parse.h"
+
+namespace relconv::detail {
+
+// Marks a Text inline that holds one raw inline HTML tag, until interpret_inline_html().
+inline const char* const kRawHtmlMarker = "\x01raw-html";
+
+struct HtmlContext {
+  const std::string* file;
+  const std::string& base_dir;
+  Diagnostics& diag;
+  const ParseOptions& options;
+};
+
+void interpret_html_block(const std::string& html, const SourcePos& pos, HtmlContext& ctx,
+                          std::vector<Block>& out);
+void interpret_inline_html(std::vector<Inline>& inlines, HtmlContext& ctx);
+
+}  // namespace relconv::detail

@@ -1,0 +1,580 @@
+// Markdown to model: runs cmark-gfm and converts its tree once into relconv's model.
+//
+// What this fixes up on the way, because real posts need it:
+// - front matter is split off first (cmark-gfm would read it as a rule and a heading), and
+//   positions are shifted back to lines of the original file, columns counted in
+//   characters (cmark-gfm counts bytes);
+// - a link with no text (`# [](https://…)`, an anchor left by blog exports) is dropped from
+//   headings, and a heading left empty is dropped; elsewhere such a link shows its URL;
+// - raw HTML goes to the HTML interpreter (html.cpp); text that only looks like a tag
+//   (`<module>`) comes back as literal text;
+// - containers nested deeper than ParseOptions::max_nesting are flattened (their content
+//   kept), so no backend recurses without bound.
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+
+#include "parse/front_matter.h"
+#include "parse/html.h"
+#include "parse/parse.h"
+#include "text/utf8.h"
+
+// Exported by libcmark-gfm-extensions but declared in no installed header.
+extern "C" {
+extern cmark_node_type CMARK_NODE_TABLE;
+extern cmark_node_type CMARK_NODE_TABLE_ROW;
+extern cmark_node_type CMARK_NODE_TABLE_CELL;
+extern cmark_node_type CMARK_NODE_STRIKETHROUGH;
+}
+
+namespace relconv {
+
+namespace {
+
+std::once_flag g_extensions_once;
+
+// Maps cmark-gfm's (line, byte column) in the body to the original file's (line, char
+// column).
+class LineIndex {
+ public:
+  LineIndex(std::string_view body, uint32_t first_line) : body_(body), first_line_(first_line) {
+    starts_.push_back(0);
+    for (size_t i = 0; i < body.size(); ++i)
+      if (body[i] == '\n') starts_.push_back(i + 1);
+  }
+
+  SourcePos at(const std::string* file, int line, int byte_col) const {
+    SourcePos p;
+    p.file = file;
+    if (line <= 0) return p;
+    p.line = first_line_ + static_cast<uint32_t>(line) - 1;
+    p.col = static_cast<uint32_t>(byte_col > 0 ? byte_col : 1);
+    size_t idx = static_cast<size_t>(line) - 1;
+    if (idx < starts_.size() && byte_col > 1) {
+      size_t start = starts_[idx];
+      size_t len = std::min(static_cast<size_t>(byte_col - 1), body_.size() - start);
+      p.col = static_cast<uint32_t>(utf8_length(body_.substr(start, len))) + 1;
+    }
+    return p;
+  }
+
+ private:
+  std::string_view body_;
+  uint32_t first_line_;
+  std::vector<size_t> starts_;
+};
+
+bool is_blank_text(const Inline& in) {
+  if (in.kind == InlineKind::SoftBreak || in.kind == InlineKind::HardBreak) return true;
+  return in.kind == InlineKind::Text && in.literal.find_first_not_of(" \t\n") == std::string::npos;
+}
+
+bool has_visible_content(const std::vector<Inline>& inlines) {
+  for (const Inline& in : inlines) {
+    switch (in.kind) {
+      case InlineKind::Text:
+        if (!is_blank_text(in)) return true;
+        break;
+      case InlineKind::SoftBreak:
+      case InlineKind::HardBreak:
+        break;
+      case InlineKind::Code:
+      case InlineKind::Image:
+      case InlineKind::FootnoteRef:
+        return true;
+      default:
+        if (has_visible_content(in.children)) return true;
+    }
+  }
+  return false;
+}
+
+// Joins neighbouring text nodes (cmark-gfm splits text at every special character).
+void merge_text(std::vector<Inline>& inlines) {
+  std::vector<Inline> out;
+  out.reserve(inlines.size());
+  for (Inline& in : inlines) {
+    if (in.kind == InlineKind::Text && !out.empty() && out.back().kind == InlineKind::Text)
+      out.back().literal += in.literal;
+    else
+      out.push_back(std::move(in));
+  }
+  inlines = std::move(out);
+}
+
+// Removes leading and trailing breaks and blank text, so a block's inlines start and end
+// with content.
+void trim_inlines(std::vector<Inline>& inlines) {
+  while (!inlines.empty() && (inlines.back().kind == InlineKind::SoftBreak ||
+                              inlines.back().kind == InlineKind::HardBreak || is_blank_text(inlines.back())))
+    inlines.pop_back();
+  size_t lead = 0;
+  while (lead < inlines.size() && is_blank_text(inlines[lead])) ++lead;
+  inlines.erase(inlines.begin(), inlines.begin() + static_cast<long>(lead));
+  if (!inlines.empty() && inlines.front().kind == InlineKind::Text) {
+    auto& s = inlines.front().literal;
+    s.erase(0, s.find_first_not_of(" \t"));
+  }
+  if (!inlines.empty() && inlines.back().kind == InlineKind::Text) {
+    auto& s = inlines.back().literal;
+    s.erase(s.find_last_not_of(" \t") + 1);
+  }
+}
+
+class Converter {
+ public:
+  Converter(const std::string* file, const LineIndex& index, Diagnostics& diag, const ParseOptions& options,
+            const std::string& base_dir)
+      : file_(file), index_(index), diag_(diag), options_(options), base_dir_(base_dir) {}
+
+  void document(cmark_node* root, Chapter& chapter) {
+    // Footnote definitions come last, in order of first reference; reference n points at
+    // the nth of them (cmark-gfm keeps labels private).
+    for (cmark_node* n = cmark_node_first_child(root); n; n = cmark_node_next(n))
+      if (cmark_node_get_type(n) == CMARK_NODE_FOOTNOTE_DEFINITION) footnote_defs_.push_back(n);
+    blocks(root, chapter.blocks, 0);
+    for (size_t i = 0; i < footnote_defs_.size(); ++i) {
+      Footnote fn;
+      fn.pos = pos(footnote_defs_[i]);
+      fn.number = static_cast<int>(i + 1);
+      const char* label = cmark_node_get_literal(footnote_defs_[i]);
+      fn.label = label && *label ? label : std::to_string(i + 1);
+      blocks(footnote_defs_[i], fn.blocks, 1);
+      chapter.footnotes.push_back(std::move(fn));
+    }
+  }
+
+ private:
+  SourcePos pos(cmark_node* n) const {
+    return index_.at(file_, cmark_node_get_start_line(n), cmark_node_get_start_column(n));
+  }
+
+  void warn_depth(cmark_node* n) {
+    if (warned_depth_) return;
+    warned_depth_ = true;
+    diag_.warning(pos(n), "content nested deeper than " + std::to_string(options_.max_nesting) +
+                              " levels is flattened (see --max-nesting)");
+  }
+
+  void blocks(cmark_node* parent, std::vector<Block>& out, int depth) {
+    for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) block(n, out, depth);
+  }
+
+  // Past the nesting limit: walk the subtree without recursion and keep its leaf blocks.
+  void flatten(cmark_node* root, std::vector<Block>& out) {
+    warn_depth(root);
+    cmark_iter* it = cmark_iter_new(root);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+      cmark_node* n = cmark_iter_get_node(it);
+      if (ev != CMARK_EVENT_ENTER || n == root) continue;
+      cmark_node_type t = cmark_node_get_type(n);
+      if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING || t == CMARK_NODE_CODE_BLOCK ||
+          t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_THEMATIC_BREAK || t == CMARK_NODE_TABLE) {
+        block(n, out, 0);
+        cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+      }
+    }
+    cmark_iter_free(it);
+  }
+
+  void block(cmark_node* n, std::vector<Block>& out, int depth) {
+    cmark_node_type type = cmark_node_get_type(n);
+    if (type == CMARK_NODE_FOOTNOTE_DEFINITION) return;  // collected in document()
+    bool container = type == CMARK_NODE_BLOCK_QUOTE || type == CMARK_NODE_LIST || type == CMARK_NODE_ITEM;
+    if (container && depth >= options_.max_nesting) {
+      flatten(n, out);
+      return;
+    }
+    Block b;
+    b.pos = pos(n);
+    if (type == CMARK_NODE_PARAGRAPH) {
+      b.kind = BlockKind::Paragraph;
+      inlines(n, b.inlines, 0);
+      trim_inlines(b.inlines);
+      if (b.inlines.empty()) return;
+      make_figure(b);
+    } else if (type == CMARK_NODE_HEADING) {
+      b.kind = BlockKind::Heading;
+      b.level = cmark_node_get_heading_level(n);
+      heading_ = true;
+      inlines(n, b.inlines, 0);
+      heading_ = false;
+      trim_inlines(b.inlines);
+      // A heading whose only content was an empty link is an anchor, not a heading.
+      if (!has_visible_content(b.inlines)) return;
+    } else if (type == CMARK_NODE_BLOCK_QUOTE) {
+      b.kind = BlockKind::BlockQuote;
+      blocks(n, b.children, depth + 1);
+    } else if (type == CMARK_NODE_LIST) {
+      b.kind = BlockKind::List;
+      b.list.ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+      b.list.start = b.list.ordered ? cmark_node_get_list_start(n) : 1;
+      b.list.tight = cmark_node_get_list_tight(n) != 0;
+      b.list.delimiter = cmark_node_get_list_delim(n) == CMARK_PAREN_DELIM ? ')' : '.';
+      for (cmark_node* item = cmark_node_first_child(n); item; item = cmark_node_next(item)) {
+        ListItem li;
+        li.pos = pos(item);
+        cmark_syntax_extension* ext = cmark_node_get_syntax_extension(item);
+        if (ext && ext == cmark_find_syntax_extension("tasklist"))
+          li.task = cmark_gfm_extensions_get_tasklist_item_checked(item) ? TaskState::Checked : TaskState::Unchecked;
+        if (depth + 1 >= options_.max_nesting)
+          flatten(item, li.blocks);
+        else
+          blocks(item, li.blocks, depth + 2);
+        b.items.push_back(std::move(li));
+      }
+    } else if (type == CMARK_NODE_CODE_BLOCK) {
+      b.kind = BlockKind::CodeBlock;
+      const char* lit = cmark_node_get_literal(n);
+      b.literal = lit ? lit : "";
+      const char* info = cmark_node_get_fence_info(n);
+      std::string s = info ? info : "";
+      b.info = s.substr(0, s.find_first_of(" \t{"));
+    } else if (type == CMARK_NODE_HTML_BLOCK) {
+      const char* lit = cmark_node_get_literal(n);
+      html_block(lit ? lit : "", b.pos, out);
+      return;
+    } else if (type == CMARK_NODE_THEMATIC_BREAK) {
+      b.kind = BlockKind::ThematicBreak;
+    } else if (type == CMARK_NODE_TABLE) {
+      table(n, b);
+    } else if (type == CMARK_NODE_CUSTOM_BLOCK || type == CMARK_NODE_DOCUMENT) {
+      blocks(n, out, depth);
+      return;
+    } else {
+      // An extension block relconv does not know: keep its content.
+      blocks(n, out, depth);
+      return;
+    }
+    out.push_back(std::move(b));
+  }
+
+  // A paragraph holding one image (alone or as the only content of a link) is a figure.
+  void make_figure(Block& b) {
+    if (b.inlines.size() != 1) return;
+    const Inline* img = &b.inlines[0];
+    if (img->kind == InlineKind::Link && img->children.size() == 1) img = &img->children[0];
+    if (img->kind != InlineKind::Image) return;
+    Inline image = *img;
+    b.kind = BlockKind::Figure;
+    b.inlines.clear();
+    b.inlines.push_back(std::move(image));
+  }
+
+  void table(cmark_node* n, Block& b) {
+    b.kind = BlockKind::Table;
+    auto data = std::make_shared<TableData>();
+    uint16_t cols = cmark_gfm_extensions_get_table_columns(n);
+    uint8_t* aligns = cmark_gfm_extensions_get_table_alignments(n);
+    for (uint16_t i = 0; i < cols; ++i) {
+      uint8_t a = aligns ? aligns[i] : 0;
+      data->aligns.push_back(a == 'l' ? Align::Left : a == 'c' ? Align::Center : a == 'r' ? Align::Right : Align::None);
+    }
+    for (cmark_node* row = cmark_node_first_child(n); row; row = cmark_node_next(row)) {
+      TableRow r;
+      r.header = cmark_gfm_extensions_get_table_row_is_header(row) != 0;
+      for (cmark_node* cell = cmark_node_first_child(row); cell; cell = cmark_node_next(cell)) {
+        TableCell c;
+        c.pos = pos(cell);
+        c.header = r.header;
+        inlines(cell, c.inlines, 0);
+        trim_inlines(c.inlines);
+        r.cells.push_back(std::move(c));
+      }
+      // GFM rows may be short; pad them so every row has one cell per column.
+      while (r.cells.size() < cols) r.cells.push_back(TableCell{pos(row), {}, 1, r.header});
+      data->rows.push_back(std::move(r));
+    }
+    b.table = std::move(data);
+  }
+
+  void html_block(const std::string& literal, const SourcePos& p, std::vector<Block>& out) {
+    detail::HtmlContext ctx{file_, base_dir_, diag_, options_};
+    detail::interpret_html_block(literal, p, ctx, out);
+  }
+
+  void inlines(cmark_node* parent, std::vector<Inline>& out, int depth) {
+    for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) inline_node(n, out, depth);
+    merge_text(out);
+    detail::HtmlContext ctx{file_, base_dir_, diag_, options_};
+    detail::interpret_inline_html(out, ctx);
+  }
+
+  void flatten_inlines(cmark_node* root, std::vector<Inline>& out) {
+    warn_depth(root);
+    cmark_iter* it = cmark_iter_new(root);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+      cmark_node* n = cmark_iter_get_node(it);
+      if (ev != CMARK_EVENT_ENTER || n == root) continue;
+      cmark_node_type t = cmark_node_get_type(n);
+      if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+        inline_node(n, out, 0);
+    }
+    cmark_iter_free(it);
+  }
+
+  void inline_node(cmark_node* n, std::vector<Inline>& out, int depth) {
+    cmark_node_type type = cmark_node_get_type(n);
+    Inline in;
+    in.pos = pos(n);
+    auto literal = [&]() -> std::string {
+      const char* s = cmark_node_get_literal(n);
+      return s ? s : "";
+    };
+    auto children = [&](InlineKind kind) {
+      in.kind = kind;
+      if (depth >= options_.max_nesting)
+        flatten_inlines(n, in.children);
+      else
+        inlines(n, in.children, depth + 1);
+    };
+    if (type == CMARK_NODE_TEXT) {
+      in.kind = InlineKind::Text;
+      in.literal = literal();
+    } else if (type == CMARK_NODE_SOFTBREAK) {
+      in.kind = InlineKind::SoftBreak;
+    } else if (type == CMARK_NODE_LINEBREAK) {
+      in.kind = InlineKind::HardBreak;
+    } else if (type == CMARK_NODE_CODE) {
+      in.kind = InlineKind::Code;
+      in.literal = literal();
+    } else if (type == CMARK_NODE_HTML_INLINE) {
+      // One tag at a time; interpret_inline_html() reassembles them after the walk.
+      in.kind = InlineKind::Text;
+      in.literal = literal();
+      in.url = detail::kRawHtmlMarker;
+    } else if (type == CMARK_NODE_EMPH) {
+      children(InlineKind::Emph);
+    } else if (type == CMARK_NODE_STRONG) {
+      children(InlineKind::Strong);
+    } else if (type == CMARK_NODE_STRIKETHROUGH) {
+      children(InlineKind::Strike);
+    } else if (type == CMARK_NODE_LINK) {
+      children(InlineKind::Link);
+      const char* url = cmark_node_get_url(n);
+      const char* title = cmark_node_get_title(n);
+      in.url = url ? url : "";
+      in.title = title ? title : "";
+      merge_text(in.children);
+      if (!has_visible_content(in.children)) {
+        if (heading_ || in.url.empty()) return;  // an anchor: nothing to show
+        in.children.clear();
+        Inline text;
+        text.kind = InlineKind::Text;
+        text.pos = in.pos;
+        text.literal = in.url;
+        in.children.push_back(std::move(text));
+      }
+    } else if (type == CMARK_NODE_IMAGE) {
+      children(InlineKind::Image);
+      const char* url = cmark_node_get_url(n);
+      const char* title = cmark_node_get_title(n);
+      in.url = url ? url : "";
+      in.title = title ? title : "";
+    } else if (type == CMARK_NODE_FOOTNOTE_REFERENCE) {
+      in.kind = InlineKind::FootnoteRef;
+      in.note = std::atoi(literal().c_str());
+      in.literal = literal();
+      if (in.note <= 0 || static_cast<size_t>(in.note) > footnote_defs_.size()) {
+        in.kind = InlineKind::Text;
+        in.literal = "[^" + in.literal + "]";
+      }
+    } else {
+      // An inline extension relconv does not know: keep its text.
+      children(InlineKind::Emph);
+      for (Inline& c : in.children) out.push_back(std::move(c));
+      return;
+    }
+    out.push_back(std::move(in));
+  }
+
+  const std::string* file_;
+  const LineIndex& index_;
+  Diagnostics& diag_;
+  const ParseOptions& options_;
+  const std::string& base_dir_;
+  std::vector<cmark_node*> footnote_defs_;
+  bool heading_ = false;
+  bool warned_depth_ = false;
+};
+
+// Reports invalid UTF-8 and NUL bytes at their line and column in the original bytes.
+void report_bad_bytes(std::string_view bytes, const std::vector<size_t>& bad, const std::string* file,
+                      Diagnostics& diag) {
+  uint32_t line = 1;
+  size_t line_start = 0, scanned = 0;
+  size_t shown = 0;
+  for (size_t off : bad) {
+    for (; scanned < off; ++scanned)
+      if (bytes[scanned] == '\n') {
+        ++line;
+        line_start = scanned + 1;
+      }
+    if (shown++ == 10) {
+      diag.warning(SourcePos{file, line, 0}, std::to_string(bad.size() - 10) + " more invalid bytes replaced");
+      break;
+    }
+    uint32_t col = static_cast<uint32_t>(utf8_length(bytes.substr(line_start, off - line_start))) + 1;
+    diag.warning(SourcePos{file, line, col}, bytes[off] == '\0' ? "NUL byte replaced with U+FFFD"
+                                                                : "invalid UTF-8 replaced with U+FFFD");
+  }
+}
+
+// A pandoc title block: `% title`, `% author; author`, `% date` at the very top.
+size_t title_block(std::string_view body, Metadata& meta, uint32_t& lines) {
+  size_t pos = 0;
+  int field = 0;
+  while (field < 3 && pos < body.size() && body[pos] == '%') {
+    size_t eol = body.find('\n', pos);
+    std::string value(body.substr(pos + 1, eol == std::string_view::npos ? body.npos : eol - pos - 1));
+    value.erase(0, value.find_first_not_of(" \t"));
+    value.erase(value.find_last_not_of(" \t\r") + 1);
+    if (field == 0 && meta.title.empty() && !value.empty()) {
+      meta.title = value;
+      size_t open = value.rfind('(');
+      if (open != std::string::npos && open > 0 && value.back() == ')' && value.find(' ') == std::string::npos) {
+        if (meta.man_name.empty()) meta.man_name = value.substr(0, open);
+        if (meta.man_section.empty()) meta.man_section = value.substr(open + 1, value.size() - open - 2);
+      }
+    } else if (field == 1 && meta.authors.empty() && !value.empty()) {
+      size_t start = 0;
+      while (start <= value.size()) {
+        size_t semi = value.find(';', start);
+        std::string a = value.substr(start, semi == std::string::npos ? std::string::npos : semi - start);
+        a.erase(0, a.find_first_not_of(" \t"));
+        a.erase(a.find_last_not_of(" \t") + 1);
+        if (!a.empty()) meta.authors.push_back(a);
+        if (semi == std::string::npos) break;
+        start = semi + 1;
+      }
+    } else if (field == 2 && meta.date.empty() && !value.empty()) {
+      meta.date = value;
+    }
+    ++field;
+    ++lines;
+    pos = eol == std::string_view::npos ? body.size() : eol + 1;
+  }
+  return pos;
+}
+
+}  // namespace
+
+Chapter parse_markdown(std::string_view bytes, const std::string& name, const std::string& base_dir,
+                       Diagnostics& diag, const ParseOptions& options) {
+  Chapter chapter;
+  chapter.source = std::make_shared<const std::string>(name);
+  chapter.base_dir = base_dir;
+  const std::string* file = chapter.source.get();
+
+  if (bytes.size() > options.max_input_bytes)
+    throw Error(SourcePos{file, 0, 0}, "input is " + std::to_string(bytes.size() >> 20) +
+                                           " MiB, more than the limit of " +
+                                           std::to_string(options.max_input_bytes >> 20) +
+                                           " MiB (raise it with --max-input-size)");
+
+  // A byte order mark is not content.
+  if (bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0) bytes.remove_prefix(3);
+
+  std::string text;
+  std::vector<size_t> bad;
+  if (!utf8_sanitize(bytes, text, &bad)) report_bad_bytes(bytes, bad, file, diag);
+  // CRLF and lone CR line endings become LF (line numbers stay the same).
+  if (text.find('\r') != std::string::npos) {
+    std::string lf;
+    lf.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\r') {
+        if (i + 1 < text.size() && text[i + 1] == '\n') continue;
+        lf += '\n';
+      } else {
+        lf += text[i];
+      }
+    }
+    text.swap(lf);
+  }
+
+  detail::FrontMatter fm = detail::split_front_matter(text, file);
+  detail::parse_front_matter(fm, file, chapter.meta, diag, options);
+  std::string_view body = std::string_view(text).substr(fm.body_offset);
+  uint32_t body_line = fm.body_line;
+  size_t skip = title_block(body, chapter.meta, body_line);
+  body.remove_prefix(skip);
+
+  std::call_once(g_extensions_once, [] { cmark_gfm_core_extensions_ensure_registered(); });
+  cmark_parser* parser = cmark_parser_new(CMARK_OPT_FOOTNOTES);
+  for (const char* ext : {"table", "strikethrough", "autolink", "tagfilter", "tasklist"})
+    if (cmark_syntax_extension* e = cmark_find_syntax_extension(ext)) cmark_parser_attach_syntax_extension(parser, e);
+  cmark_parser_feed(parser, body.data(), body.size());
+  cmark_node* root = cmark_parser_finish(parser);
+
+  LineIndex index(body, body_line);
+  Converter conv(file, index, diag, options, chapter.base_dir);
+  conv.document(root, chapter);
+  cmark_node_free(root);
+  cmark_parser_free(parser);
+  return chapter;
+}
+
+Chapter parse_file(const std::string& path, Diagnostics& diag, const ParseOptions& options) {
+  std::string data;
+  std::string base_dir = ".";
+  if (path == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    data = ss.str();
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path, std::string("cannot read input: ") + std::strerror(errno));
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    if (in.bad()) throw Error(path, std::string("cannot read input: ") + std::strerror(errno));
+    data = ss.str();
+    size_t slash = path.rfind('/');
+    base_dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  }
+  return parse_markdown(data, path == "-" ? "<stdin>" : path, base_dir, diag, options);
+}
+
+Document single_document(Chapter chapter) {
+  Document doc;
+  doc.meta = chapter.meta;
+  doc.chapters.push_back(std::move(chapter));
+  assign_ids(doc);
+  return doc;
+}
+
+void set_metadata(Metadata& meta, const std::string& key, const std::string& yaml_value, Diagnostics& diag,
+                  const SourcePos& pos) {
+  detail::apply_meta_value(meta, key, detail::parse_yaml_value(yaml_value, pos), pos, diag);
+}
+
+void read_metadata_file(Metadata& meta, const std::string& path, Diagnostics& diag, const ParseOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path, std::string("cannot read metadata file: ") + std::strerror(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  auto name = std::make_shared<const std::string>(path);
+  std::string text = ss.str();
+  // Metadata files may be YAML documents with or without --- fences.
+  std::string_view yaml = text;
+  uint32_t first_line = 1;
+  if (yaml.rfind("---\n", 0) == 0) {
+    yaml.remove_prefix(4);
+    first_line = 2;
+    size_t end = yaml.find("\n---");
+    if (end != std::string_view::npos) yaml = yaml.substr(0, end + 1);
+  }
+  detail::parse_yaml_metadata(yaml, first_line, name.get(), meta, diag, options);
+  // Positions point at `name`, which dies here: forget them rather than dangle.
+  meta.positions.clear();
+}
+
+}  // namespace relconv

@@ -1,0 +1,117 @@
+#include "text/utf8.h"
+
+#include <utf8proc.h>
+
+namespace relconv {
+
+char32_t utf8_decode(std::string_view s, size_t& i, bool* ok) {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i);
+  utf8proc_int32_t cp = -1;
+  utf8proc_ssize_t n = utf8proc_iterate(p, static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+  if (n <= 0 || cp < 0) {
+    ++i;
+    if (ok) *ok = false;
+    return 0xFFFD;
+  }
+  i += static_cast<size_t>(n);
+  if (ok) *ok = true;
+  return static_cast<char32_t>(cp);
+}
+
+void utf8_append(std::string& out, char32_t cp) {
+  utf8proc_uint8_t buf[4];
+  utf8proc_ssize_t n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
+  out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
+}
+
+size_t utf8_length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+bool utf8_sanitize(std::string_view s, std::string& out, std::vector<size_t>* bad) {
+  out.clear();
+  out.reserve(s.size());
+  bool clean = true;
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c != 0 && c < 0x80) {  // fast path for ASCII
+      out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    size_t start = i;
+    bool ok = true;
+    char32_t cp = utf8_decode(s, i, &ok);
+    if (!ok || cp == 0) {
+      clean = false;
+      if (bad) bad->push_back(start);
+      utf8_append(out, 0xFFFD);
+    } else {
+      out.append(s.data() + start, i - start);
+    }
+  }
+  return clean;
+}
+
+int display_width(char32_t cp) {
+  if (cp < 0x20 || cp == 0x7F) return 0;
+  if (cp < 0x7F) return 1;
+  int w = utf8proc_charwidth(static_cast<utf8proc_int32_t>(cp));
+  return w < 0 ? 0 : w;
+}
+
+int display_width(std::string_view s) {
+  int w = 0;
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      w += display_width(static_cast<char32_t>(c));
+      ++i;
+    } else {
+      w += display_width(utf8_decode(s, i));
+    }
+  }
+  return w;
+}
+
+std::string utf8_casefold(std::string_view s) {
+  utf8proc_uint8_t* result = nullptr;
+  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
+                                    static_cast<utf8proc_ssize_t>(s.size()), &result,
+                                    static_cast<utf8proc_option_t>(UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE |
+                                                                   UTF8PROC_STABLE));
+  if (n < 0) {  // invalid UTF-8: fold ASCII only
+    std::string out(s);
+    for (char& c : out)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+  }
+  std::string out(reinterpret_cast<char*>(result), static_cast<size_t>(n));
+  free(result);
+  return out;
+}
+
+bool is_alnum(char32_t cp) {
+  if (cp < 0x80) return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+  switch (utf8proc_category(static_cast<utf8proc_int32_t>(cp))) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO: case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_space(char32_t cp) {
+  if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v') return true;
+  return cp >= 0x80 && utf8proc_category(static_cast<utf8proc_int32_t>(cp)) == UTF8PROC_CATEGORY_ZS;
+}
+
+}  // namespace relconv

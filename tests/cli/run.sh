@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# CLI transcripts: each check runs relconv as a user would and states the exit code and
+# what must (or must not) appear on stderr or in the output.
+#   run.sh RELCONV
+set -uo pipefail
+relconv=$(realpath "$1")
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+cd "$work"
+passed=0 failed=0
+# check NAME EXPECTED_EXIT STDERR_PATTERN -- COMMAND...   (pattern '' = anything)
+check() {
+  local name=$1 want=$2 pattern=$3; shift 4
+  "$@" > out.txt 2> err.txt; local got=$?
+  if [ "$got" -ne "$want" ]; then
+    echo "FAIL: $name: exit $got, expected $want"; sed 's/^/  stderr: /' err.txt | head -5; failed=$((failed + 1)); return
+  fi
+  if [ -n "$pattern" ] && ! grep -Eq -- "$pattern" err.txt; then
+    echo "FAIL: $name: stderr does not match /$pattern/:"; sed 's/^/  stderr: /' err.txt | head -5; failed=$((failed + 1)); return
+  fi
+  passed=$((passed + 1))
+}
+ok() { if eval "$2"; then passed=$((passed + 1)); else echo "FAIL: $1: $2"; failed=$((failed + 1)); fi; }
+
+printf -- '---\ntitle: Hello\n---\n\nHello, *world*.\n' > good.md
+
+check "version" 0 '' -- "$relconv" --version
+ok "version prints the name" "grep -q '^relconv [0-9]' out.txt"
+check "help" 0 '' -- "$relconv" --help
+ok "help lists exit codes" "grep -q 'Exit codes' out.txt"
+check "list formats" 0 '' -- "$relconv" --list-formats
+ok "txt is listed with its alias" "grep -q '^txt .*also: plain' out.txt"
+check "no input" 2 'no input files' -- "$relconv" --to txt
+check "unknown option" 2 'error:.*--frobnicate' -- "$relconv" --frobnicate good.md
+check "unknown format suggests" 2 "unknown format 'plian'; did you mean 'txt'" -- "$relconv" --to plian good.md
+check "unknown extension" 2 "cannot tell the format" -- "$relconv" good.md -o good.xyz
+check "no format at all" 2 "no output format" -- "$relconv" good.md
+check "to stdout" 0 '' -- "$relconv" --to txt good.md
+ok "stdout has the text" "grep -q 'Hello, _world_.' out.txt"
+check "format from extension" 0 '' -- "$relconv" good.md -o good.txt
+ok "file written" "grep -q 'Hello, _world_.' good.txt"
+check "stdin to stdout" 0 '' -- sh -c "printf 'From *stdin*.' | '$relconv' --to txt -"
+ok "stdin converted" "grep -q 'From _stdin_.' out.txt"
+check "missing input" 1 'missing.md: error: cannot read input' -- "$relconv" --to txt missing.md -o missing.txt
+ok "no output for a missing input" "[ ! -e missing.txt ]"
+check "output is input" 2 "is the input" -- "$relconv" --to txt good.md -o good.md
+ok "input kept" "grep -q 'title: Hello' good.md"
+printf -- '---\ntitle: [broken\n---\nBody\n' > badyaml.md
+echo "previous contents" > kept.txt
+check "malformed YAML" 1 '^badyaml.md:[0-9]+:[0-9]+: error: malformed YAML' -- "$relconv" --to txt badyaml.md -o kept.txt
+ok "old output kept on failure" "grep -q 'previous contents' kept.txt"
+ok "no temporary files left" "[ -z \"\$(ls -A | grep relconv-)\" ]"
+printf -- '---\ntitle: Unclosed\nauthor: x\n\nBody\n' > unclosed.md
+check "unclosed front matter" 1 '^unclosed.md:1:1: error: front matter opened here is never closed' -- "$relconv" --to txt unclosed.md
+printf -- "---\ntitle: 'never closed\nauthor: Someone\n---\nBody\n" > quote.md
+check "unterminated quote" 1 "^quote.md:2:8: error: quoted value is never closed" -- "$relconv" --to txt quote.md
+printf -- '---\ntitle: [a, b]\n---\nBody\n' > wrongtype.md
+check "title of the wrong type" 1 "^wrongtype.md:2:8: error: 'title' must be text, not a list" -- "$relconv" --to txt wrongtype.md
+printf -- '---\ntags: 5\ntitle: A\ntitle: B\n---\nBody\n' > coerce.md
+check "tags: 5 and duplicate key warn" 0 "coerce.md:2:7: warning: 'tags' should be a list" -- "$relconv" --to tree coerce.md
+ok "duplicate key warned" "grep -q \"coerce.md:4:1: warning: duplicate key 'title'\" err.txt"
+ok "first title kept" "grep -q 'title \"A\"' out.txt"
+printf 'Caf\xe9 and a NUL \x00 here.\n' > bad-utf8.md
+check "invalid UTF-8 warns with position" 0 '^bad-utf8.md:1:4: warning: invalid UTF-8 replaced' -- "$relconv" --to txt bad-utf8.md
+ok "NUL warned" "grep -q 'bad-utf8.md:1:16: warning: NUL byte replaced' err.txt"
+ok "replacement character in output" "grep -q 'Caf� and a NUL � here.' out.txt"
+check "fail on warning" 4 'fail-on-warning' -- "$relconv" --to txt --fail-on-warning bad-utf8.md -o strict.txt
+ok "no output with fail-on-warning" "[ ! -e strict.txt ]"
+check "quiet hides warnings" 0 '' -- "$relconv" --quiet --to txt bad-utf8.md
+ok "quiet printed nothing" "[ ! -s err.txt ]"
+: > empty.md
+check "empty file" 0 '' -- "$relconv" --to txt empty.md
+printf -- '---\r\ntitle: CRLF\r\n---\r\n\r\nLine one\r\nline two\r\n' > crlf.md
+check "CRLF" 0 '' -- "$relconv" --to txt crlf.md
+ok "CRLF title read" "grep -q '^CRLF$' out.txt && ! grep -q $'\r' out.txt"
+printf '\xef\xbb\xbf---\ntitle: BOM\n---\nNo final newline' > bom.md
+check "BOM and no final newline" 0 '' -- "$relconv" --to txt bom.md
+ok "BOM title read" "grep -q '^BOM$' out.txt && grep -q 'No final newline' out.txt"
+check "-M overrides" 0 '' -- "$relconv" --to tree -M title=Other -M 'tags=[x, y]' good.md
+ok "-M title" "grep -q 'title \"Other\"' out.txt && grep -q 'tag \"y\"' out.txt"
+check "-M needs =" 2 'KEY=VALUE' -- "$relconv" --to txt -M title good.md
+check "several formats need --out-dir" 2 'need --out-dir' -- "$relconv" --to txt,tree good.md
+mkdir -p ro && chmod 555 ro
+if [ "$(id -u)" -ne 0 ]; then
+  check "unwritable output" 3 'cannot write output' -- "$relconv" --to txt good.md -o ro/x.txt
+fi
+check "output folder missing" 3 'cannot write output' -- "$relconv" --to txt good.md -o nowhere/x.txt
+printf -- '---\ntitle: Two\ndate: 2020-01-01\n---\nSecond post.\n' > two.md
+printf -- '---\ntitle: One\ndate: 2019-01-01\n---\nFirst post.\n' > one.md
+check "book of two" 0 '' -- "$relconv" --to txt -M title=Book two.md one.md
+ok "book ordered by date" "[ \"\$(grep -n -e '^One$' -e '^Two$' out.txt | head -1 | cut -d: -f2)\" = One ]"
+ok "book title" "grep -q '^Book$' out.txt"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

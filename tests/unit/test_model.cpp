@@ -1,0 +1,64 @@
+#include <doctest/doctest.h>
+
+#include "doc/model.h"
+
+using namespace relconv;
+
+static Inline text(const std::string& s) {
+  Inline in;
+  in.kind = InlineKind::Text;
+  in.literal = s;
+  return in;
+}
+
+static Block heading(const std::string& s) {
+  Block b;
+  b.kind = BlockKind::Heading;
+  b.level = 1;
+  b.inlines.push_back(text(s));
+  return b;
+}
+
+TEST_CASE("slugify follows GitHub's rule") {
+  CHECK(slugify("Major new features of the 3.12 series, compared to 3.11") ==
+        "major-new-features-of-the-312-series-compared-to-311");
+  CHECK(slugify("Ünïcode Héading") == "ünïcode-héading");
+  CHECK(slugify("!!!") == "section");
+  CHECK(slugify("  spaced  out  ") == "spaced-out");
+}
+
+TEST_CASE("assign_ids makes heading ids unique across chapters, deterministically") {
+  Document doc;
+  for (int c = 0; c < 2; ++c) {
+    Chapter ch;
+    ch.blocks.push_back(heading("Intro"));
+    ch.blocks.push_back(heading("Intro"));
+    ch.blocks.push_back(heading("3.12"));
+    Footnote fn;
+    fn.number = 1;
+    ch.footnotes.push_back(fn);
+    doc.chapters.push_back(std::move(ch));
+  }
+  assign_ids(doc);
+  CHECK(doc.chapters[0].blocks[0].id == "intro");
+  CHECK(doc.chapters[0].blocks[1].id == "intro-1");
+  CHECK(doc.chapters[0].blocks[2].id == "s-312");  // XML ids may not start with a digit
+  CHECK(doc.chapters[1].blocks[0].id == "intro-2");
+  CHECK(doc.chapters[0].footnotes[0].id == "c1-fn-1");
+  CHECK(doc.chapters[1].footnotes[0].id == "c2-fn-1");
+  CHECK(doc.chapters[1].id == "chapter-2");
+  Document again = doc;
+  assign_ids(again);
+  CHECK(again.chapters[1].blocks[1].id == doc.chapters[1].blocks[1].id);
+}
+
+TEST_CASE("plain_text shows what a reader sees") {
+  Inline link;
+  link.kind = InlineKind::Link;
+  link.url = "https://x";
+  link.children.push_back(text("the  link"));
+  Inline soft;
+  soft.kind = InlineKind::SoftBreak;
+  std::vector<Inline> ins{text(" Read "), link, soft, text("now ")};
+  CHECK(plain_text(ins) == "Read the link now");
+}
