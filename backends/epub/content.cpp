@@ -150,6 +150,7 @@ class PartWriter {
   XmlWriter w_;
   int link_depth_ = 0;                 // inside <a>: no nested links
   std::map<int, int> note_refs_;       // footnote number -> references written so far
+  TaskState task_box_ = TaskState::None;  // a task box waiting for its item's first paragraph
 
   const Footnote* footnote(int number) const {
     for (const Footnote& f : chapter_.footnotes)
@@ -228,8 +229,9 @@ class PartWriter {
   void block(const Block& b) {
     switch (b.kind) {
       case BlockKind::Paragraph:
-        if (b.inlines.empty()) return;
+        if (b.inlines.empty() && task_box_ == TaskState::None) return;
         w_.raw("<p>");
+        if (task_box_ != TaskState::None) write_task_box();
         inlines(b.inlines);
         w_.raw("</p>\n");
         return;
@@ -357,20 +359,28 @@ class PartWriter {
       if (item.task != TaskState::None)
         w_.attr("class", item.task == TaskState::Checked ? "task done" : "task");
       w_.end_open();
-      if (item.task != TaskState::None) {
-        // A checkbox input would need scripting to mean anything in a reader; a symbol
-        // with a text equivalent reads the same everywhere.
-        bool done = item.task == TaskState::Checked;
-        w_.open("span").attr("class", "checkbox").attr("role", "img")
-            .attr("aria-label", done ? "done" : "not done").end_open();
-        w_.text(done ? "\u2611" : "\u2610");
-        w_.raw("</span> ");
-      }
+      // A checkbox input would need scripting to mean anything in a reader; a symbol
+      // with a text equivalent reads the same everywhere. It goes inside the first
+      // paragraph of a loose item, so it stays on the line it belongs to.
+      task_box_ = item.task;
+      if (task_box_ != TaskState::None &&
+          (b.list.tight || item.blocks.empty() || item.blocks[0].kind != BlockKind::Paragraph))
+        write_task_box();
       item_blocks(item.blocks, b.list.tight);
+      task_box_ = TaskState::None;
       w_.raw("</li>\n");
     }
     w_.close(tag);
     w_.newline();
+  }
+
+  void write_task_box() {
+    bool done = task_box_ == TaskState::Checked;
+    task_box_ = TaskState::None;
+    w_.open("span").attr("class", "checkbox").attr("role", "img")
+        .attr("aria-label", done ? "done" : "not done").end_open();
+    w_.text(done ? "\u2611" : "\u2610");
+    w_.raw("</span> ");
   }
 
   // The blocks of a list item: in a tight list, paragraphs are bare text.

@@ -299,7 +299,9 @@ std::string package_document(const Book& book, const std::string& uid, int64_t e
     w.element("dc:subject", s);
     w.newline();
   }
-  if (!m.source_url.empty() && !book.doc.is_book()) {
+  // The post's address, when it is one a reader can follow (not a site-relative path).
+  if (!m.source_url.empty() && !book.doc.is_book() &&
+      (m.source_url.rfind("https://", 0) == 0 || m.source_url.rfind("http://", 0) == 0)) {
     w.element("dc:source", m.source_url);
     w.newline();
   }

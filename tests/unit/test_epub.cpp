@@ -415,12 +415,19 @@ TEST_CASE("epub: blocks and inlines") {
                     span(InlineKind::Subscript, {text("down")}), span(InlineKind::Small, {text("small")}),
                     span(InlineKind::Kbd, {text("Ctrl")}), hard, code_span});
 
-  Result r = render(single(chapter("Blocks", {list, code, table, quote, dl, hr, inl})));
+  Block loose = list;
+  loose.list.ordered = false;
+  loose.list.tight = false;
+
+  Result r = render(single(chapter("Blocks", {list, code, table, quote, dl, hr, inl, loose})));
   const std::string& x = r.files["EPUB/text/ch001.xhtml"];
   CHECK(well_formed(x));
   CHECK(contains(x, "<ol start=\"3\" class=\"tasks\">"));
   CHECK(contains(x, "<li class=\"task done\"><span class=\"checkbox\" role=\"img\" aria-label=\"done\">\u2611</span> done</li>"));
   CHECK(contains(x, "aria-label=\"not done\">\u2610</span> open</li>"));
+  // In a loose list the box sits inside the item's first paragraph.
+  CHECK(contains(x, "<ul class=\"tasks\">\n<li class=\"task done\">\n<p><span class=\"checkbox\" role=\"img\" "
+                    "aria-label=\"done\">\u2611</span> done</p>\n</li>"));
   CHECK(contains(x, "<pre class=\"code\"><code class=\"language-python\">if a &lt; b:\n    print(\"&amp;\")</code></pre>"));
   CHECK(contains(x, "<thead>\n<tr><th scope=\"col\">A</th><th scope=\"col\" style=\"text-align: center\">B</th>"
                     "<th scope=\"col\" style=\"text-align: right\">C</th></tr>\n</thead>\n<tbody>\n"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Turns an EPUB into a stable, readable listing for golden tests: the entries in order
 # (name, stored or deflated, size and a hash for binary files), then the text of
-# container.xml, the OPF, nav, NCX and every XHTML file. The style sheet is listed by
+# container.xml, the OPF, nav, NCX, every XHTML file and every SVG image. The style sheet is listed by
 # hash only (it has its own file in styles/).
 set -euo pipefail
 python3 - "$1" <<'PY'
@@ -11,7 +11,7 @@ texts = []
 for info in z.infolist():
     data = z.read(info)
     method = "stored" if info.compress_type == zipfile.ZIP_STORED else "deflated"
-    text = info.filename.endswith((".xml", ".opf", ".ncx", ".xhtml")) or info.filename == "mimetype"
+    text = info.filename.endswith((".xml", ".opf", ".ncx", ".xhtml", ".svg")) or info.filename == "mimetype"
     line = f"{info.filename}  {method}  {len(data)} bytes"
     if not text:
         line += "  sha256:" + hashlib.sha256(data).hexdigest()[:16]
