@@ -4,6 +4,8 @@
 #                                           0 errors and 0 warnings
 #   check.sh corpus-book RELCONV CORPUS     every post of CORPUS as one book, likewise
 #   check.sh reproducible RELCONV INPUT...  each INPUT twice (other TZ): same bytes
+#   check.sh split RELCONV                  a generated long document is split into files
+#                                           and still passes epubcheck
 # A missing validator or corpus skips (exit 77), except in CI, where it fails.
 set -uo pipefail
 mode=$1 relconv=$2
@@ -47,6 +49,27 @@ case "$mode" in
     convert "$work/book.epub" --include-drafts -M title='Python Insider' "${posts[@]}" || exit 1
     echo "${#posts[@]} posts in one book"
     epubcheck "$work/book.epub" ;;
+  split)
+    # A document long enough to be split at its top-level headings, with links and
+    # footnotes that cross the files.
+    python3 - "$work/long.md" <<'PY'
+import sys
+words = ("The quick brown fox jumps over the lazy dog while the release manager "
+         "tags another build and the buildbots turn green one after another. ")
+out = ["---", "title: A long document", "publishDate: '2020-01-01'", "author: Test Writer", "---", "",
+       "The introduction links to [the last part](#part-12) and has a note.[^n0]", ""]
+notes = ["[^n0]: The introduction's note, pointing at [part 3](#part-3)."]
+for i in range(1, 13):
+    out += [f"# Part {i}", "", (words * 30).strip() + f" See [part {13 - i}](#part-{13 - i}).[^n{i}]", "",
+            f"## Section {i}.1", "", (words * 20).strip() + " Back to the [introduction note](#part-1).", ""]
+    notes.append(f"[^n{i}]: Note {i}, referred to from part {i}.")
+open(sys.argv[1], "w").write("\n".join(out + [""] + notes) + "\n")
+PY
+    convert "$work/long.epub" "$work/long.md" || exit 1
+    files=$(python3 -c 'import sys, zipfile; print(sum(n.startswith("EPUB/text/ch001") for n in zipfile.ZipFile(sys.argv[1]).namelist()))' "$work/long.epub")
+    [ "$files" -ge 12 ] || { echo "FAIL: expected the long document split into 13 files, got $files"; exit 1; }
+    echo "split into $files files"
+    epubcheck "$work/long.epub" ;;
   reproducible)
     for input in "$@"; do
       convert "$work/a.epub" "$input" || exit 1
