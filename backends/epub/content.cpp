@@ -473,7 +473,7 @@ class PartWriter {
       auto write_number = [&] {
         if (!back.empty()) {
           w_.open("a").attr("class", "footnote-back").attr("href", back).attr("role", "doc-backlink")
-              .end_open();
+              .attr("aria-label", "Back to reference " + std::to_string(number)).end_open();
           w_.text(std::to_string(number) + ".");
           w_.close("a");
         } else {

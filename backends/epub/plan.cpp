@@ -251,6 +251,8 @@ class Planner {
         add_target(key, pi, xml_id, c);
         book_.xml_ids.emplace(key, xml_id);
         book_.parts[pi].footnotes.push_back(number);
+        // Headings inside a note (rare) get their ids too, outside the navigation.
+        for (const Block& b : f.blocks) register_headings(b, c, pi, false, book_.chapters[c]);
         for_each_inline(f.blocks, [&](const Inline& in) { visit(in, pi); });
       }
     };

@@ -104,6 +104,10 @@ bool clean(xmlNodePtr node, const std::set<std::string>& ids, std::string& why) 
 }  // namespace
 
 bool clean_svg(const std::string& in, std::string& out, std::string& why) {
+  // libxml2 must be initialised once before threads use it (render() may run on several
+  // threads); a function-local static runs exactly once.
+  static const bool initialised = (xmlInitParser(), true);
+  (void)initialised;
   int flags = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
   xmlDocPtr doc = xmlReadMemory(in.data(), static_cast<int>(in.size()), "image.svg", nullptr, flags);
   if (!doc) {

@@ -306,7 +306,7 @@ TEST_CASE("epub: a long document splits at its top-level headings; links and not
   // Note 1 lives with its first reference; the second reference points there.
   CHECK(contains(p2, "<a id=\"fnref.fn-1.1\" class=\"noteref\" href=\"#fn-1\" epub:type=\"noteref\""));
   CHECK(contains(p2, "<aside id=\"fn-1\" class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\">"));
-  CHECK(contains(p2, "href=\"#fnref.fn-1.1\" role=\"doc-backlink\">1.</a> First note."));
+  CHECK(contains(p2, "href=\"#fnref.fn-1.1\" role=\"doc-backlink\" aria-label=\"Back to reference 1\">1.</a> First note."));
   CHECK(contains(p3, "href=\"ch001-2.xhtml#fn-1\" epub:type=\"noteref\""));
   CHECK(contains(p3, "<aside id=\"fn-2\""));
   CHECK_FALSE(contains(p3, "<aside id=\"fn-1\""));
