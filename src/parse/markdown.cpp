@@ -39,6 +39,18 @@ namespace {
 
 std::once_flag g_extensions_once;
 
+// Runs cmark-gfm with the GFM extensions and footnotes; the caller frees the tree.
+cmark_node* run_cmark(std::string_view text) {
+  std::call_once(g_extensions_once, [] { cmark_gfm_core_extensions_ensure_registered(); });
+  cmark_parser* parser = cmark_parser_new(CMARK_OPT_FOOTNOTES);
+  for (const char* ext : {"table", "strikethrough", "autolink", "tagfilter", "tasklist"})
+    if (cmark_syntax_extension* e = cmark_find_syntax_extension(ext)) cmark_parser_attach_syntax_extension(parser, e);
+  cmark_parser_feed(parser, text.data(), text.size());
+  cmark_node* root = cmark_parser_finish(parser);
+  cmark_parser_free(parser);
+  return root;
+}
+
 // Maps cmark-gfm's (line, byte column) in the body to the original file's (line, char
 // column).
 class LineIndex {
@@ -100,7 +112,9 @@ void merge_text(std::vector<Inline>& inlines) {
   std::vector<Inline> out;
   out.reserve(inlines.size());
   for (Inline& in : inlines) {
-    if (in.kind == InlineKind::Text && !out.empty() && out.back().kind == InlineKind::Text)
+    // (A raw HTML tag is a Text marked in its url until interpret_inline_html: keep those apart.)
+    if (in.kind == InlineKind::Text && !out.empty() && out.back().kind == InlineKind::Text && in.url.empty() &&
+        out.back().url.empty())
       out.back().literal += in.literal;
     else
       out.push_back(std::move(in));
@@ -296,14 +310,24 @@ class Converter {
   }
 
   void html_block(const std::string& literal, const SourcePos& p, std::vector<Block>& out) {
-    detail::HtmlContext ctx{file_, base_dir_, diag_, options_};
+    detail::HtmlContext ctx{file_, base_dir_, diag_, options_, {}, 0};
+    ctx.reparse_depth = reparse_depth_;
+    ctx.parse_markdown = [this](const std::string& md, uint32_t first_line, std::vector<Block>& blocks) {
+      cmark_node* root = run_cmark(md);
+      LineIndex index(md, first_line);
+      Converter sub(file_, index, diag_, options_, base_dir_);
+      sub.reparse_depth_ = reparse_depth_ + 1;
+      sub.warned_depth_ = warned_depth_;
+      sub.blocks(root, blocks, 0);
+      cmark_node_free(root);
+    };
     detail::interpret_html_block(literal, p, ctx, out);
   }
 
   void inlines(cmark_node* parent, std::vector<Inline>& out, int depth) {
     for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) inline_node(n, out, depth);
     merge_text(out);
-    detail::HtmlContext ctx{file_, base_dir_, diag_, options_};
+    detail::HtmlContext ctx{file_, base_dir_, diag_, options_, {}, 0};
     detail::interpret_inline_html(out, ctx);
   }
 
@@ -404,6 +428,7 @@ class Converter {
   std::vector<cmark_node*> footnote_defs_;
   bool heading_ = false;
   bool warned_depth_ = false;
+  int reparse_depth_ = 0;
 };
 
 // Reports invalid UTF-8 and NUL bytes at their line and column in the original bytes.
@@ -508,18 +533,11 @@ Chapter parse_markdown(std::string_view bytes, const std::string& name, const st
   size_t skip = title_block(body, chapter.meta, body_line);
   body.remove_prefix(skip);
 
-  std::call_once(g_extensions_once, [] { cmark_gfm_core_extensions_ensure_registered(); });
-  cmark_parser* parser = cmark_parser_new(CMARK_OPT_FOOTNOTES);
-  for (const char* ext : {"table", "strikethrough", "autolink", "tagfilter", "tasklist"})
-    if (cmark_syntax_extension* e = cmark_find_syntax_extension(ext)) cmark_parser_attach_syntax_extension(parser, e);
-  cmark_parser_feed(parser, body.data(), body.size());
-  cmark_node* root = cmark_parser_finish(parser);
-
+  cmark_node* root = run_cmark(body);
   LineIndex index(body, body_line);
   Converter conv(file, index, diag, options, chapter.base_dir);
   conv.document(root, chapter);
   cmark_node_free(root);
-  cmark_parser_free(parser);
   return chapter;
 }
 
