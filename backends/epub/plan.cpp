@@ -119,10 +119,13 @@ class Planner {
   const PackageOptions& options_;
   std::set<std::string> used_ids_;
   std::unordered_map<std::string, size_t> image_by_data_;
+  std::set<std::string> warned_languages_;
 
   std::string pick_language(const Metadata& meta, const std::string& fallback) {
     if (meta.language.empty()) return fallback;
     if (valid_language(meta.language)) return meta.language;
+    // A single input's metadata is also the book's: say it once.
+    if (!warned_languages_.insert(meta.language).second) return fallback;
     SourcePos pos;
     if (auto it = meta.positions.find("language"); it != meta.positions.end()) pos = it->second;
     book_.ctx.diag.warning(pos, "language '" + meta.language + "' is not a BCP 47 tag; using '" +
