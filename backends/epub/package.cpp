@@ -330,8 +330,8 @@ std::string package_document(const Book& book, const std::string& uid, int64_t e
   else if (all_alt)
     summary += "Every image has a text alternative.";
   else
-    summary += std::to_string(book.images_without_alt) + " of " + std::to_string(book.image_count) +
-               " images have no text alternative.";
+    summary += "Images without a text alternative: " + std::to_string(book.images_without_alt) + " of " +
+               std::to_string(book.image_count) + ".";
   meta_property(w, "schema:accessibilitySummary", summary);
   if (all_alt) meta_property(w, "dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA");
   w.raw("</metadata>\n<manifest>\n");
@@ -424,6 +424,12 @@ void render_epub(const RenderContext& ctx, const PackageOptions& options, std::s
     auto s = ctx.resources.read_file(ctx.options.style_path);
     if (!s) throw Error(ctx.options.style_path, "cannot read the style sheet");
     css = xml_clean(*s);
+    // Only the style sheet itself is packaged: whatever it loads would be a missing
+    // resource for the reader (and an epubcheck error).
+    if (css.find("@import") != std::string::npos || css.find("url(") != std::string::npos)
+      ctx.diag.warning(ctx.options.style_path, 0, 0,
+                       "the style sheet refers to other files (@import or url()); they are not "
+                       "packaged into the EPUB, so readers will not find them");
   } else {
     css = default_style(ctx.resources);
   }

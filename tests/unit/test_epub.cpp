@@ -555,6 +555,9 @@ TEST_CASE("epub: --style replaces the style sheet") {
   o.style_path = css;
   Result r = render(single(chapter("Styled", {para({text("x")})})), 48 * 1024, o);
   CHECK(r.files["EPUB/styles/epub.css"] == "body { color: red; }\n");
+  CHECK(r.diag.warning_count() == 0);
+  o.style_path = temp_file("font.css", "@font-face { src: url(font.ttf); }\n");
+  CHECK(render(single(chapter("Styled", {para({text("x")})})), 48 * 1024, o).diag.warning_count() == 1);
   o.style_path = "/nonexistent/style.css";
   CHECK_THROWS_AS(render(single(chapter("Styled", {para({text("x")})})), 48 * 1024, o), Error);
 }
