@@ -591,8 +591,14 @@ class PartWriter {
       std::string dir = normalize_path(ch.base_dir);
       if (src == wanted || (!dir.empty() && dir == wanted)) {
         if (!fragment.empty()) {
-          auto it = book_.targets.find(percent_decode(fragment));
+          // The id as that file spelled it: exact, or the slug its heading had before
+          // the book renamed repeated ids.
+          std::string frag = percent_decode(fragment);
+          auto it = book_.targets.find(frag);
           if (it != book_.targets.end() && it->second.chapter == c) return &it->second;
+          const auto& slugs = book_.heading_slugs[c];
+          if (auto s = slugs.find(frag); s != slugs.end())
+            if (auto t = book_.targets.find(s->second); t != book_.targets.end()) return &t->second;
         }
         auto it = book_.targets.find(ch.id);
         if (it != book_.targets.end()) return &it->second;
