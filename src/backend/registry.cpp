@@ -5,12 +5,14 @@
 namespace relconv {
 namespace epub { const Backend& backend(); }
 namespace text { const Backend& backend(); }
+namespace man { const Backend& backend(); }
 namespace tree { const Backend& backend(); }
 
 const std::vector<const Backend*>& backends() {
   static const std::vector<const Backend*> table = {
       &text::backend(),
       &tree::backend(),
+      &man::backend(),
       &epub::backend(),
   };
   return table;
