@@ -258,6 +258,12 @@ std::string package_document(const Book& book, const std::string& uid, int64_t e
   w.open("dc:title").attr("id", "title").end_open();
   w.text(book.title);
   w.raw("</dc:title>\n");
+  if (!m.subtitle.empty()) {
+    w.raw("<meta refines=\"#title\" property=\"title-type\">main</meta>\n");
+    w.open("dc:title").attr("id", "subtitle").end_open();
+    w.text(m.subtitle);
+    w.raw("</dc:title>\n<meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>\n");
+  }
   std::vector<std::string> authors = m.authors;
   if (authors.empty() && book.doc.chapters.size() == 1) authors = book.doc.chapters[0].meta.authors;
   if (authors.empty() && book.doc.is_book()) {

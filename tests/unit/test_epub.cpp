@@ -5,6 +5,8 @@
 #include <libxml/parser.h>
 #include <zip.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -125,7 +127,7 @@ bool contains(const std::string& hay, const std::string& needle) {
 
 std::string temp_file(const std::string& name, const std::string& data) {
   std::string path = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") +
-                     "/relconv-epub-test-" + name;
+                     "/relconv-epub-test-" + std::to_string(getpid()) + "-" + name;
   std::ofstream(path, std::ios::binary) << data;
   return path;
 }
@@ -207,12 +209,16 @@ TEST_CASE("epub: metadata in the package document") {
   c.meta.description = "The release.";
   c.meta.tags = {"release", "python", "release"};
   c.meta.language = "en-GB";
+  c.meta.subtitle = "Now with more";
   Document d = single(c);
   Result r = render(d);
   const std::string& opf = r.files["EPUB/package.opf"];
   CHECK(contains(opf, "<dc:title id=\"title\">Release</dc:title>"));
   CHECK(contains(opf, "<dc:creator id=\"creator-1\">Thomas Wouters</dc:creator>"));
   CHECK(contains(opf, "<dc:date>2024-06-07</dc:date>"));
+  CHECK(contains(opf, "<dc:title id=\"subtitle\">Now with more</dc:title>\n"
+                      "<meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>"));
+  CHECK(contains(r.files["EPUB/text/ch001.xhtml"], "<p class=\"subtitle\">Now with more</p>"));
   CHECK(contains(opf, "<dc:language>en-GB</dc:language>"));
   CHECK(contains(opf, "<dc:description>The release.</dc:description>"));
   CHECK(contains(opf, "<dc:subject>release</dc:subject>\n<dc:subject>python</dc:subject>\n<meta"));
