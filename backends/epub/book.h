@@ -84,9 +84,7 @@ struct Book {
   std::vector<Image> images;
   size_t image_count = 0;         // Image inlines shown as pictures
   size_t images_without_alt = 0;  // ... of which have no alt text
-  bool has_gif = false;
-  bool has_tables = false;
-  bool has_math_like = false;
+  bool has_gif = false;           // an animated GIF could flash: hazards unknown
 
   Book(const RenderContext& c) : ctx(c), doc(c.doc) {}
 };
@@ -122,8 +120,8 @@ struct ZipEntry {
   std::string data;
   bool compress = true;
 };
-// Writes the entries in order, `mimetype` first and stored; `dos_epoch` is the Unix time
-// every entry gets as its modification time (read as UTC).
+// Writes the entries in order (the caller puts `mimetype` first; it is always stored);
+// `epoch` is the Unix time every entry gets as its modification time, in UTC.
 std::string write_zip(const std::vector<ZipEntry>& entries, int64_t epoch);
 
 // SVG cleaning (svg_clean.cpp): returns false (with `why`) when the SVG cannot be made

@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
-#include <sstream>
 
 #include "backends/epub/book.h"
 #include "backends/epub/xml_writer.h"
