@@ -457,7 +457,8 @@ class PartWriter {
 
   void write_footnotes() {
     if (part_.footnotes.empty()) return;
-    w_.open("section").attr("class", "footnotes").attr("epub:type", "footnotes").end_open();
+    w_.open("section").attr("class", "footnotes").attr("epub:type", "footnotes")
+        .attr("aria-label", "Notes").end_open();
     w_.newline();
     for (int number : part_.footnotes) {
       const Footnote* f = footnote(number);

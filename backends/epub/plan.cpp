@@ -102,8 +102,9 @@ class Planner {
     book_.language = pick_language(doc.meta, "en");
     book_.title = doc.meta.title;
     if (book_.title.empty() && !doc.chapters.empty()) book_.title = doc.chapters[0].meta.title;
+    // Standard input has no name worth showing ("-" or "<stdin>").
     if (book_.title.empty() && !doc.chapters.empty() && doc.chapters[0].source &&
-        *doc.chapters[0].source != "-")
+        *doc.chapters[0].source != "-" && doc.chapters[0].source->rfind("<", 0) != 0)
       book_.title = file_stem(*doc.chapters[0].source);
     if (book_.title.empty()) book_.title = "Untitled";
     book_.title_page = doc.is_book();
