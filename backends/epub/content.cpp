@@ -116,6 +116,15 @@ bool blank(const std::string& s) {
   return true;
 }
 
+bool is_emoji_shortcode(const std::string& alt) {
+  if (alt.size() < 3 || alt.front() != ':' || alt.back() != ':') return false;
+  for (size_t i = 1; i + 1 < alt.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(alt[i]);
+    if (!(std::islower(c) || std::isdigit(c) || c == '_' || c == '+' || c == '-')) return false;
+  }
+  return true;
+}
+
 bool has_image(const std::vector<Inline>& inlines) {
   for (const Inline& in : inlines)
     if (in.kind == InlineKind::Image || has_image(in.children)) return true;
@@ -674,6 +683,9 @@ class PartWriter {
         return;
       }
       w_.open("img").attr("src", "../images/" + img.name).attr("alt", alt);
+      // Blog exports write emoji as pictures whose alt text is the shortcode
+      // (":warning:"); they belong at text size, not at the picture's 72 px.
+      if (is_emoji_shortcode(alt)) w_.attr("class", "emoji");
       if (!in.title.empty()) w_.attr("title", in.title);
       if (in.width > 0) w_.attr("width", std::to_string(in.width));
       if (in.height > 0) w_.attr("height", std::to_string(in.height));

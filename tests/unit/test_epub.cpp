@@ -473,6 +473,7 @@ TEST_CASE("epub: images are packaged once, with their media type; others fall ba
   Chapter c = chapter("Images", {fig, para({img(png_copy, "Same dot"), img(gif, "gif"), img(webp, "webp")}),
                                  para({img(svg, "vector")}), para({img(bad_svg, "broken")}),
                                  para({img("https://example.com/r.png", "remote one")}),
+                                 para({text("Careful "), img(png, ":warning:")}),
                                  para({img(png, "")})});
   c.base_dir = "/";
   Result r = render(single(c));
@@ -491,6 +492,7 @@ TEST_CASE("epub: images are packaged once, with their media type; others fall ba
   CHECK(contains(x, "<img src=\"../images/image-1.png\" alt=\"Same dot\"/>"));
   CHECK(contains(x, "<object data=\"../images/image-3.webp\" type=\"image/webp\"><span class=\"image-alt\">webp</span></object>"));
   CHECK(contains(x, "<span class=\"image-alt\">broken</span>"));
+  CHECK(contains(x, "Careful <img src=\"../images/image-1.png\" alt=\":warning:\" class=\"emoji\"/>"));
   CHECK(contains(x, "<a class=\"image-link\" href=\"https://example.com/r.png\">remote one</a>"));
   const std::string& opf = r.files["EPUB/package.opf"];
   CHECK(contains(opf, "href=\"images/image-1.png\" media-type=\"image/png\""));
