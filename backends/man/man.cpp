@@ -478,9 +478,14 @@ void Page::inline_node(const Inline& in, bool plain) {
       pop_font();
       break;
     }
-    case InlineKind::Strike:
     case InlineKind::Superscript:
     case InlineKind::Subscript:
+      // Terminals have no raised or lowered text: "e^ix", "H_2O", as the text backend
+      // writes them, so that the parts stay apart.
+      put(in.kind == InlineKind::Superscript ? "\\(ha" : "_");
+      inlines(in.children, plain);
+      break;
+    case InlineKind::Strike:
     case InlineKind::Small:
       // roff for terminals has no such styles; the text itself is what matters.
       inlines(in.children, plain);
@@ -943,11 +948,8 @@ std::string Page::render() {
 
   if (!doc.is_book() && !doc.chapters.empty()) {
     const Chapter& ch = doc.chapters.front();
+    // (A pandoc title block, `% name(section)`, is read by the parser into the metadata.)
     size_t first = 0;
-    // A pandoc-style `% name(section)` title line, if the parser passed it through.
-    if (!ch.blocks.empty() && ch.blocks[0].kind == BlockKind::Paragraph &&
-        starts_with(plain_text(ch.blocks[0].inlines), "% "))
-      first = 1;
     // Headings are shifted so that the highest level used is .SH: a post written with
     // `##` sections reads the same as one written with `#`.
     int min = min_heading_level(ch.blocks, first);
