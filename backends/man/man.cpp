@@ -217,6 +217,54 @@ bool looks_like_option(const std::string& text) {
          (std::isalnum(static_cast<unsigned char>(text[1])) || text[1] == '-');
 }
 
+// Whether an escaped line ends in sentence punctuation, possibly followed by closing
+// quotes, parentheses or brackets (which roff treats as transparent).
+bool ends_like_sentence(const std::string& line) {
+  size_t end = line.size();
+  while (end > 0) {
+    char c = line[end - 1];
+    if (c == ')' || c == ']' || c == '"' || c == '\'' || c == '*') {
+      --end;
+    } else if (end >= 4 && (line.compare(end - 4, 4, "\\(rq") == 0 ||
+                            line.compare(end - 4, 4, "\\(cq") == 0 ||
+                            line.compare(end - 4, 4, "\\(dq") == 0)) {
+      end -= 4;
+    } else if (end >= 5 && line[end - 5] == '\\' && line[end - 4] == 'f' &&
+               line[end - 3] == '[') {
+      end -= 5;  // \f[X]
+    } else if (end >= 6 && line.compare(end - 6, 3, "\\f[") == 0) {
+      end -= 6;  // \f[BI]
+    } else {
+      break;
+    }
+  }
+  return end > 0 && (line[end - 1] == '.' || line[end - 1] == '?' || line[end - 1] == '!');
+}
+
+// Whether an escaped word can start a sentence: after font escapes and opening quotes,
+// a capital, a digit or a character written as an escape. "e.g." before "the", or "..."
+// before "--out-dir", is not the end of a sentence.
+bool starts_sentence(const std::string& word) {
+  size_t i = 0;
+  for (;;) {
+    if (word.compare(i, 3, "\\f[") == 0) {
+      size_t close = word.find(']', i);
+      if (close == std::string::npos) return true;
+      i = close + 1;
+    } else if (word.compare(i, 4, "\\(lq") == 0 || word.compare(i, 4, "\\(dq") == 0 ||
+               word.compare(i, 4, "\\(oq") == 0) {
+      i += 4;
+    } else if (i < word.size() && (word[i] == '(' || word[i] == '[' || word[i] == '\'')) {
+      ++i;
+    } else {
+      break;
+    }
+  }
+  if (i >= word.size()) return true;
+  char c = word[i];
+  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || word.compare(i, 3, "\\[u") == 0;
+}
+
 class Page {
  public:
   Page(const RenderContext& ctx) : ctx_(ctx) {}
@@ -342,6 +390,10 @@ void Page::flush(bool join_next) {
   };
   for (const std::string& w : words) {
     if (!line.empty() && written_size(line + ' ' + w) > kMaxLine) {
+      // groff and mandoc take a line that ends in '.', '?' or '!' for the end of a
+      // sentence and put two spaces after it; "e.g." or "3.x..." before a lower-case
+      // word is not one, and the zero-width \& says so (groff(7) "Sentences").
+      if (ends_like_sentence(line) && !starts_sentence(w)) line += "\\&";
       lines.push_back(line);
       line.clear();
     }

@@ -230,6 +230,16 @@ TEST_CASE("man: long lines wrap at 80 bytes, control characters are protected") 
   }
 }
 
+TEST_CASE("man: a wrapped line ending in an abbreviation is not a sentence end") {
+  std::string words;
+  for (int i = 0; i < 14; ++i) words += "word ";
+  std::string out = render(post({para({text(words + "e.g. the next. The end.")})}));
+  INFO(out);
+  CHECK(contains(out, "e.g.\\&\nthe next. The end.\n"));
+  out = render(post({para({text(words + "wordy. The next sentence.")})}));
+  CHECK(contains(out, "wordy.\nThe next sentence.\n"));
+}
+
 TEST_CASE("man: links use .UR/.UE with the punctuation after them; mail uses .MT") {
   std::string out = render(post({para({text("See "), link("https://x.org/a", {text("the site")}),
                                        text(", or "),
