@@ -95,17 +95,30 @@ std::string name_from_title(const std::string& title) {
     ascii = reinterpret_cast<const char*>(folded);
   }
   std::free(folded);
-  std::string out;
-  bool dash = false;
-  for (unsigned char c : ascii) {
-    bool keep = std::isalnum(c) || c == '.' || c == '_' || c == '+' || c >= 0x80;
-    if (keep) {
-      if (dash && !out.empty()) out += '-';
-      dash = false;
-      out += static_cast<char>(std::tolower(c));
-    } else {
-      dash = true;
+  // Words are runs of letters, digits, '.', '_' and '+'; small words that say nothing
+  // on their own ("the", "is", "now") are left out, so a long title keeps the words that
+  // name it ("Announcing the Packaging Council ..." -> "announcing-packaging").
+  static const std::set<std::string> small = {
+      "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in",
+      "is", "it", "its", "now", "of", "on", "or", "our", "the", "this", "to", "was",
+      "we", "were", "will", "with", "you", "your"};
+  std::vector<std::string> words;
+  std::string word;
+  for (size_t i = 0; i <= ascii.size(); ++i) {
+    unsigned char c = i < ascii.size() ? static_cast<unsigned char>(ascii[i]) : ' ';
+    if (std::isalnum(c) || c == '.' || c == '_' || c == '+' || c >= 0x80) {
+      word += static_cast<char>(std::tolower(c));
+      continue;
     }
+    while (!word.empty() && word.back() == '.') word.pop_back();
+    if (!word.empty()) words.push_back(word);
+    word.clear();
+  }
+  std::string out;
+  for (const std::string& w : words) {
+    if (small.count(w) && words.size() > 1) continue;
+    if (!out.empty()) out += '-';
+    out += w;
   }
   // The name is printed twice in the header line, "NAME(7)  manual  NAME(7)"; past about
   // 20 characters the three overlap on an 80-column terminal in groff. Whole words are

@@ -149,6 +149,16 @@ TEST_CASE("man: header, NAME and DESCRIPTION from the metadata") {
 }
 
 TEST_CASE("man: name and section from the metadata and from `title: name(1)`") {
+  Metadata meta;
+  meta.title = "Announcing the Packaging Council Election Candidates";
+  CHECK(man::page_name(meta) == "announcing-packaging");
+  meta.title = "Meet the Team: Tarek Ziad\u00e9";
+  CHECK(man::page_name(meta) == "meet-team-tarek");  // 20 characters at most
+  meta.title = "Caf\u00e9 na\u00efve";
+  CHECK(man::page_name(meta) == "cafe-naive");  // accents dropped
+  meta.title = "Python 3.9.0 is now available!";
+  CHECK(man::page_name(meta) == "python-3.9.0");
+  CHECK(man::page_section(meta) == "7");
   Document doc = post({para({text("x")})}, "relconv(1)");
   CHECK(man::page_name(doc.meta) == "relconv");
   CHECK(man::page_section(doc.meta) == "1");
