@@ -220,6 +220,13 @@ bool has_font_markup(const std::vector<Inline>& list) {
   return false;
 }
 
+// Whether a written line is a macro after which text starts a new paragraph or line.
+bool starts_paragraph(const std::string& line) {
+  for (const char* m : {".PP", ".IP", ".TP", ".RS", ".SH", ".SS", ".br"})
+    if (line.compare(0, 3, m) == 0) return true;
+  return line.empty();
+}
+
 bool is_mailto(const std::string& url) {
   return url.size() > 7 && lower_ascii(url.substr(0, 7)) == "mailto:";
 }
@@ -336,7 +343,6 @@ class Page {
   std::string header();
 
   const RenderContext& ctx_;
-  const Chapter* chapter_ = nullptr;
   std::string out_;             // the body, after the header
   std::set<char32_t> used_;     // code points needing a glyph fallback
   bool has_table_ = false;
@@ -345,6 +351,7 @@ class Page {
   int shift_ = 0;               // heading level - shift_: 1 = .SH, 2 = .SS, deeper = bold
   bool in_link_ = false;
 
+  std::string last_line_;       // the line written last
   std::string buf_;             // escaped text not yet written; ' ' marks a break point
   bool ue_pending_ = false;     // a .UE/.ME waits for the punctuation that follows it
   std::string ue_macro_;
@@ -362,6 +369,7 @@ void Page::write_line(std::string line) {
   if (!line.empty() && line.back() == ' ') line += "\\&";
   out_ += line;
   out_ += '\n';
+  last_line_ = std::move(line);
 }
 
 void Page::macro(const std::string& line) {
@@ -505,7 +513,8 @@ void Page::inline_node(const Inline& in, bool plain) {
     case InlineKind::HardBreak:
       if (plain) {
         space();
-      } else {
+      } else if (!buf_.empty() || ue_pending_ || !starts_paragraph(last_line_)) {
+        // (A break before any text of a paragraph would only add an empty line.)
         macro(".br");
       }
       break;
@@ -628,6 +637,8 @@ void Page::block(const std::vector<Block>& list, size_t& i) {
       heading(b);
       break;
     case BlockKind::BlockQuote:
+      // An empty .RS/.RE is a mandoc warning ("empty block") and shows nothing.
+      if (b.children.empty()) break;
       begin_block();
       write_line(".RS 4");
       at_start_ = true;
@@ -639,7 +650,7 @@ void Page::block(const std::vector<Block>& list, size_t& i) {
       list_block(b);
       break;
     case BlockKind::CodeBlock:
-      code_block(b.literal);
+      if (!b.literal.empty()) code_block(b.literal);
       break;
     case BlockKind::ThematicBreak:
       begin_block();
@@ -959,8 +970,10 @@ void Page::table(const Block& b) {
     }
     for (; col < cols; ++col) fmt += fmt.empty() ? "l" : " l";
     // Missing and empty cells at the end of a row are left out: tbl fills them, and a
-    // line must not end in white space.
+    // line must not end in white space. A row with no text at all is `\&`, not a blank
+    // line.
     while (!line.empty() && line.back() == '\t') line.pop_back();
+    if (line.empty()) line = "\\&";
     formats.push_back(fmt);
     data.push_back(line);
   }
@@ -1001,7 +1014,6 @@ int min_heading_level(const std::vector<Block>& list, size_t first) {
 }
 
 void Page::chapter_body(const Chapter& ch, size_t first) {
-  chapter_ = &ch;
   for (size_t i = first; i < ch.blocks.size();) block(ch.blocks, i);
 }
 
