@@ -333,6 +333,7 @@ class Page {
   void name_paragraph(const Block& b);
   void code_block(const std::string& literal);
   void list_block(const Block& b);
+  void set_tight(bool tight);
   void item_blocks(const std::vector<Block>& list, const std::string& indent);
   void definition_list(const Block& b);
   void table(const Block& b);
@@ -350,6 +351,8 @@ class Page {
   std::string section_;         // the current .SH, in capitals
   int shift_ = 0;               // heading level - shift_: 1 = .SH, 2 = .SS, deeper = bold
   bool in_link_ = false;
+  bool tight_ = false;          // .PD 0 is in effect
+  bool in_tight_item_ = false;  // rendering the blocks of a tight list's item
 
   std::string last_line_;       // the line written last
   std::string buf_;             // escaped text not yet written; ' ' marks a break point
@@ -856,8 +859,13 @@ void Page::list_block(const Block& b) {
     width = static_cast<int>(std::to_string(std::max(last, b.list.start)).size()) + 2;
   }
   if (any_task) width = std::max(width, 4);
+  // A tight list has no space between its items, as in the source: `.PD 0` before the
+  // second item's .IP and `.PD` after the list (groff_man(7), mandoc's man(7)). A list
+  // nested in a tight item starts without space too.
+  bool nested_in_tight = in_tight_item_;
   int number = b.list.start;
-  for (const ListItem& item : b.items) {
+  for (size_t i = 0; i < b.items.size(); ++i) {
+    const ListItem& item = b.items[i];
     std::string tag;
     if (item.task == TaskState::Checked) tag = "[x]";
     else if (item.task == TaskState::Unchecked) tag = "[ ]";
@@ -865,11 +873,22 @@ void Page::list_block(const Block& b) {
     else tag = "\\(bu";
     ++number;
     flush();
+    set_tight(b.list.tight && (i > 0 || nested_in_tight));
     write_line(".IP " + quote_arg(tag) + " " + std::to_string(width));
     at_start_ = true;
+    in_tight_item_ = b.list.tight;
     item_blocks(item.blocks, std::to_string(width));
   }
+  in_tight_item_ = nested_in_tight;
+  if (!nested_in_tight) set_tight(false);
   at_start_ = false;
+}
+
+void Page::set_tight(bool tight) {
+  if (tight == tight_) return;
+  flush();
+  write_line(tight ? ".PD 0" : ".PD");
+  tight_ = tight;
 }
 
 // The blocks of a list item or definition after its tag: a first paragraph continues the

@@ -250,7 +250,7 @@ TEST_CASE("man: a wrapped line ending in an abbreviation is not a sentence end")
   CHECK(contains(out, "wordy.\nThe next sentence.\n"));
 }
 
-TEST_CASE("man: links use .UR/.UE with the punctuation after them; mail uses .MT") {
+TEST_CASE("man: links use .UR/.UE with the punctuation after them, mail uses .MT") {
   std::string out = render(post({para({text("See "), link("https://x.org/a", {text("the site")}),
                                        text(", or "),
                                        link("mailto:me@x.org", {text("mail me")}),
@@ -291,12 +291,18 @@ TEST_CASE("man: nested and numbered lists") {
   Block outer = bullets({{para({text("one")}), inner}, {para({text("two")})}});
   std::string out = render(post({para({text("x")}), outer}));
   INFO(out);
-  CHECK(contains(out, "x\n.IP \\(bu 2\none\n.RS 2\n.IP \\(bu 2\ninner\n.RE\n.IP \\(bu 2\ntwo\n"));
+  CHECK(contains(out, "x\n.IP \\(bu 2\none\n.RS 2\n.PD 0\n.IP \\(bu 2\ninner\n.RE\n"
+                      ".IP \\(bu 2\ntwo\n.PD\n"));
   Block numbered = bullets({{para({text("a")})}, {para({text("b")})}}, true);
   numbered.list.start = 9;
+  Block loose = numbered;
+  loose.list.tight = false;
+  out = render(post({loose}));
+  CHECK(contains(out, ".IP 9. 4\na\n.IP 10. 4\nb\n"));
+  CHECK(!contains(out, ".PD"));
   out = render(post({numbered, para({text("after")})}));
   INFO(out);
-  CHECK(contains(out, ".IP 9. 4\na\n.IP 10. 4\nb\n.PP\nafter\n"));
+  CHECK(contains(out, ".IP 9. 4\na\n.PD 0\n.IP 10. 4\nb\n.PD\n.PP\nafter\n"));
 }
 
 TEST_CASE("man: task lists, quotes, definitions") {
@@ -314,7 +320,7 @@ TEST_CASE("man: task lists, quotes, definitions") {
   defs.definitions = {item};
   std::string out = render(post({tasks, quote, defs}));
   INFO(out);
-  CHECK(contains(out, ".IP [x] 4\ndone\n.IP \"[ ]\" 4\ntodo\n"));
+  CHECK(contains(out, ".IP [x] 4\ndone\n.PD 0\n.IP \"[ ]\" 4\ntodo\n.PD\n"));
   INFO(out);
   CHECK(contains(out, ".PP\n.RS 4\nq1\n.PP\nq2\n.RE\n"));
   INFO(out);
@@ -365,7 +371,7 @@ TEST_CASE("man: tables go through tbl, with the preprocessor line first") {
   CHECK(render(post({para({text("x")})})).rfind(".TH", 0) == 0);
 }
 
-TEST_CASE("man: footnotes become a NOTES section; images their alt text") {
+TEST_CASE("man: footnotes become a NOTES section, images their alt text") {
   Document doc = post({para({text("Claim"), Inline{InlineKind::FootnoteRef, {}, "1", "", "",
                                                    {}, 1},
                              text(" "), span(InlineKind::Image, {text("a chart")})})});
