@@ -80,8 +80,7 @@ bool is_standard_section(const std::string& upper) {
   return names.count(upper) != 0;
 }
 
-// "Python 3.12.4 released" -> "python-3.12.4-released": letters, digits, '.', '_' and
-// '+' are kept, every other run becomes one '-'.
+// A page name made from a title: "Python 3.12.4 released" -> "python-3.12.4".
 std::string name_from_title(const std::string& title) {
   // Accents are dropped ("Ziadé" -> "ziade"): a page name is also a file name and what
   // people type after `man`, and mandoc's title check reads \[u00C9] as lower case.
@@ -680,7 +679,7 @@ void Page::block(const std::vector<Block>& list, size_t& i) {
       break;
     case BlockKind::RawHtml:
       // HTML that could not be interpreted is shown as it was written.
-      code_block(b.literal);
+      if (!b.literal.empty()) code_block(b.literal);
       break;
   }
   ++i;

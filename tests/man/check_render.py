@@ -25,7 +25,7 @@ def check(source_path, text_path):
                 if m.group(0) not in source:
                     leaks.append((number, m.group(0), line.rstrip()))
             m = MACRO.match(line)
-            if m and line.strip() not in source:
+            if m and m.group(0).strip() not in source:
                 leaks.append((number, m.group(0).strip(), line.rstrip()))
     for number, what, line in leaks:
         print(f"{text_path}:{number}: {what!r} shows in: {line} (source: {source_path})")
