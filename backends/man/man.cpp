@@ -191,34 +191,6 @@ bool parse_name_section(const std::string& s, std::string& name, std::string& se
   return true;
 }
 
-// Whether inlines need font changes or more than their plain text to show (headings with
-// none are written on the macro line). Links in headings show their text only.
-bool has_font_markup(const std::vector<Inline>& list) {
-  for (const Inline& in : list) {
-    switch (in.kind) {
-      case InlineKind::Text:
-      case InlineKind::SoftBreak:
-      case InlineKind::HardBreak:
-        break;
-      case InlineKind::Link:
-      case InlineKind::Strike:
-      case InlineKind::Small:
-      case InlineKind::Superscript:
-      case InlineKind::Subscript:
-        if (has_font_markup(in.children)) return true;
-        break;
-      case InlineKind::Emph:
-      case InlineKind::Strong:
-      case InlineKind::Code:
-      case InlineKind::Kbd:
-      case InlineKind::Image:
-      case InlineKind::FootnoteRef:
-        return true;
-    }
-  }
-  return false;
-}
-
 // Whether a written line is a macro after which text starts a new paragraph or line.
 bool starts_paragraph(const std::string& line) {
   for (const char* m : {".PP", ".IP", ".TP", ".RS", ".SH", ".SS", ".br"})
@@ -685,32 +657,35 @@ void Page::block(const std::vector<Block>& list, size_t& i) {
   ++i;
 }
 
+// A heading is written on the macro line (`.SH SEE ALSO`), as in hand-written pages.
+// The next-line form (.SH alone, the heading on the following line) takes exactly one
+// input line, so a long heading would either spill into the body when wrapped or draw
+// mandoc's line length warning when not; macro lines have no such limit. .SH and .SS
+// set bold themselves, so fonts inside are relative to bold.
 void Page::section_heading(const std::string& macro_name, const std::vector<Inline>& text) {
   flush();
-  std::string plain = plain_text(text);
-  std::string upper = upper_ascii(plain);
-  bool only_text = !has_font_markup(text);
-  std::string shown = macro_name == ".SH" && is_standard_section(upper) ? upper : plain;
-  std::string escaped = escape(shown, TextMode::Prose, &used_);
-  if (only_text && macro_name.size() + 1 + escaped.size() <= kMaxLine &&
-      escaped[0] != ' ') {
-    // Plain text goes on the macro line, as in hand-written pages (`.SH SEE ALSO`).
-    write_line(macro_name + " " + escaped);
-    if (macro_name == ".SH") section_ = upper;
-    at_start_ = true;
-    return;
-  }
-  write_line(macro_name);
-  // Other headings go on the line after the macro (next-line scope, groff_man(7)), so
-  // they may hold fonts and wrap like any text; .SH and .SS set bold themselves.
+  std::string upper = upper_ascii(plain_text(text));
   set_base_font(kBold);
   if (macro_name == ".SH" && is_standard_section(upper)) {
     put(escape(upper, TextMode::Prose, &used_));
   } else {
     inlines(text, /*plain=*/true);
   }
-  flush();
+  if (font_ != base_ && !buf_.empty()) buf_ += font_escape(base_);
+  std::string line = macro_name;
+  bool space = true;
+  for (size_t i = 0; i < buf_.size(); ++i) {
+    if (buf_[i] == ' ' && !(i > 0 && buf_[i - 1] == '\\')) {
+      space = true;
+      continue;
+    }
+    if (space) line += ' ';
+    space = false;
+    line += buf_[i];
+  }
+  buf_.clear();
   set_base_font(kRoman);
+  write_line(line);
   if (macro_name == ".SH") section_ = upper;
   at_start_ = true;
 }
