@@ -67,25 +67,8 @@ void link_chapters(Document& doc) {
       self(self, in.children);
     }
   };
-  auto walk = [&](auto& self, std::vector<Block>& blocks) -> void {
-    for (Block& b : blocks) {
-      rewrite(rewrite, b.inlines);
-      rewrite(rewrite, b.caption);
-      self(self, b.children);
-      for (ListItem& item : b.items) self(self, item.blocks);
-      if (b.table)
-        for (TableRow& row : b.table->rows)
-          for (TableCell& cell : row.cells) rewrite(rewrite, cell.inlines);
-      for (DefinitionItem& d : b.definitions) {
-        rewrite(rewrite, d.term);
-        for (auto& def : d.definitions) self(self, def);
-      }
-    }
-  };
-  for (Chapter& ch : doc.chapters) {
-    walk(walk, ch.blocks);
-    for (Footnote& fn : ch.footnotes) walk(walk, fn.blocks);
-  }
+  for (Chapter& ch : doc.chapters)
+    for_each_inline_list(ch, [&](std::vector<Inline>& ins) { rewrite(rewrite, ins); });
 }
 
 }  // namespace

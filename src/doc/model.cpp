@@ -1,5 +1,6 @@
 #include "doc/model.h"
 
+#include <map>
 #include <set>
 
 #include "text/utf8.h"
@@ -93,15 +94,31 @@ class IdSet {
   std::set<std::string> used_;
 };
 
-void assign_block_ids(std::vector<Block>& blocks, IdSet& ids) {
+// `local` claims the id each heading would have in its own document, `ids` the one it
+// gets in the whole book; `renamed` maps the first to the second.
+void assign_block_ids(std::vector<Block>& blocks, IdSet& ids, IdSet& local,
+                      std::map<std::string, std::string>& renamed) {
   for (Block& b : blocks) {
     if (b.kind == BlockKind::Heading) {
-      b.id = ids.claim(b.id.empty() ? slugify(plain_text(b.inlines)) : b.id);
+      std::string slug = b.id.empty() ? slugify(plain_text(b.inlines)) : b.id;
+      std::string own = local.claim(slug);
+      b.id = ids.claim(slug);
+      if (own != b.id) renamed.emplace(own, b.id);
     }
-    assign_block_ids(b.children, ids);
-    for (ListItem& item : b.items) assign_block_ids(item.blocks, ids);
+    assign_block_ids(b.children, ids, local, renamed);
+    for (ListItem& item : b.items) assign_block_ids(item.blocks, ids, local, renamed);
     for (DefinitionItem& item : b.definitions)
-      for (auto& def : item.definitions) assign_block_ids(def, ids);
+      for (auto& def : item.definitions) assign_block_ids(def, ids, local, renamed);
+  }
+}
+
+void rewrite_links(std::vector<Inline>& ins, const std::map<std::string, std::string>& renamed) {
+  for (Inline& in : ins) {
+    if (in.kind == InlineKind::Link && in.url.size() > 1 && in.url[0] == '#') {
+      auto it = renamed.find(in.url.substr(1));
+      if (it != renamed.end()) in.url = "#" + it->second;
+    }
+    rewrite_links(in.children, renamed);
   }
 }
 
@@ -130,9 +147,36 @@ void assign_ids(Document& doc) {
   }
   for (Chapter& ch : doc.chapters) {
     clear_block_ids(ch.blocks, false);
-    assign_block_ids(ch.blocks, ids);
-    for (Footnote& fn : ch.footnotes) assign_block_ids(fn.blocks, ids);
+    for (Footnote& fn : ch.footnotes) clear_block_ids(fn.blocks, false);
+    IdSet local;
+    std::map<std::string, std::string> renamed;
+    assign_block_ids(ch.blocks, ids, local, renamed);
+    for (Footnote& fn : ch.footnotes) assign_block_ids(fn.blocks, ids, local, renamed);
+    // A chapter's own links to its headings follow them when the book renamed them.
+    if (!renamed.empty())
+      for_each_inline_list(ch, [&](std::vector<Inline>& ins) { rewrite_links(ins, renamed); });
   }
+}
+
+void for_each_inline_list(std::vector<Block>& blocks, const std::function<void(std::vector<Inline>&)>& f) {
+  for (Block& b : blocks) {
+    f(b.inlines);
+    if (!b.caption.empty()) f(b.caption);
+    for_each_inline_list(b.children, f);
+    for (ListItem& item : b.items) for_each_inline_list(item.blocks, f);
+    if (b.table)
+      for (TableRow& row : b.table->rows)
+        for (TableCell& cell : row.cells) f(cell.inlines);
+    for (DefinitionItem& d : b.definitions) {
+      f(d.term);
+      for (auto& def : d.definitions) for_each_inline_list(def, f);
+    }
+  }
+}
+
+void for_each_inline_list(Chapter& chapter, const std::function<void(std::vector<Inline>&)>& f) {
+  for_each_inline_list(chapter.blocks, f);
+  for (Footnote& fn : chapter.footnotes) for_each_inline_list(fn.blocks, f);
 }
 
 const char* kind_name(BlockKind kind) {

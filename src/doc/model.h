@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -211,6 +212,12 @@ std::string slugify(const std::string& text);
 // deterministically. Called by the parser and again after chapters are combined into a
 // book.
 void assign_ids(Document& doc);
+
+// Calls `f` on every list of inlines in `blocks` (paragraphs, headings, captions, table
+// cells, definition terms), at any depth, so a pass over all inlines is written once.
+void for_each_inline_list(std::vector<Block>& blocks, const std::function<void(std::vector<Inline>&)>& f);
+// The same over a chapter's blocks and footnotes.
+void for_each_inline_list(Chapter& chapter, const std::function<void(std::vector<Inline>&)>& f);
 
 // Human-readable names of kinds, for dumps and messages.
 const char* kind_name(BlockKind kind);

@@ -62,3 +62,24 @@ TEST_CASE("plain_text shows what a reader sees") {
   std::vector<Inline> ins{text(" Read "), link, soft, text("now ")};
   CHECK(plain_text(ins) == "Read the link now");
 }
+
+TEST_CASE("a chapter's links to its own headings follow them when the book renames ids") {
+  Document doc;
+  for (int c = 0; c < 2; ++c) {
+    Chapter ch;
+    ch.blocks.push_back(heading("Intro"));
+    Block p;
+    p.kind = BlockKind::Paragraph;
+    Inline link;
+    link.kind = InlineKind::Link;
+    link.url = "#intro";
+    link.children.push_back(text("see intro"));
+    p.inlines.push_back(link);
+    ch.blocks.push_back(p);
+    doc.chapters.push_back(std::move(ch));
+  }
+  assign_ids(doc);
+  CHECK(doc.chapters[0].blocks[1].inlines[0].url == "#intro");
+  CHECK(doc.chapters[1].blocks[0].id == "intro-1");
+  CHECK(doc.chapters[1].blocks[1].inlines[0].url == "#intro-1");
+}
