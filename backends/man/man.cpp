@@ -173,10 +173,6 @@ std::string extra_string(const Metadata& meta, const char* key) {
   return "";
 }
 
-bool starts_with(const std::string& s, const std::string& prefix) {
-  return s.compare(0, prefix.size(), prefix) == 0;
-}
-
 // Parses "name(section)" (a `% name(1)` title line or a title of that form).
 bool parse_name_section(const std::string& s, std::string& name, std::string& section) {
   size_t open = s.find('(');
@@ -308,7 +304,7 @@ class Page {
   void item_blocks(const std::vector<Block>& list, const std::string& indent);
   void definition_list(const Block& b);
   void table(const Block& b);
-  std::string table_cell(const TableCell& cell);
+  std::string table_cell(const TableCell& cell, bool bold, int max_width);
   void footnotes(const Chapter& ch, bool as_subsection);
   void chapter_body(const Chapter& ch, size_t first);
 
@@ -898,18 +894,23 @@ void Page::definition_list(const Block& b) {
   at_start_ = false;
 }
 
-// A cell's text, on one line, or in a T{ T} text block when it is long (tbl(1)): a text
-// block is filled to the column width instead of widening the table.
-std::string Page::table_cell(const TableCell& cell) {
+// A cell's text, on one line, or in a T{ T} text block (tbl(1)) when it is longer than
+// `max_width` columns: a text block is filled to the column width instead of widening
+// the table. Header cells are bold through the font stack, so the bold is closed before
+// the line length is counted.
+std::string Page::table_cell(const TableCell& cell, bool bold, int max_width) {
   std::string saved;
   saved.swap(out_);
+  if (bold) push_font(kBold);
   inlines(cell.inlines, /*plain=*/true);
+  if (bold) pop_font();
   flush();
   std::string lines;
   lines.swap(out_);
   out_.swap(saved);
   if (lines.empty()) return "";
-  if (lines.find('\n') == lines.size() - 1 && lines.size() <= 30) {
+  bool one_line = lines.find('\n') == lines.size() - 1;
+  if (one_line && display_width(plain_text(cell.inlines)) <= max_width) {
     lines.pop_back();
     // A cell that is only "_" or "=" draws a rule, and "\^" spans the cell above.
     if (lines == "_" || lines == "=" || lines == "\\^") lines.insert(0, "\\&");
@@ -918,12 +919,72 @@ std::string Page::table_cell(const TableCell& cell) {
   return "T{\n" + lines + "T}";
 }
 
+// The display width of the longest word of some text.
+int longest_word(const std::string& text) {
+  int longest = 0;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    longest = std::max(longest, display_width(std::string_view(text).substr(start, end - start)));
+    start = end + 1;
+  }
+  return longest;
+}
+
+// Column widths for tbl: none (tbl decides) when the table fits in kTableWidth columns
+// as it is. Otherwise each column gets its longest word, and the room left is shared in
+// proportion to how much longer its longest cell is, so tbl does not warn "table wider
+// than line width" on an 80-column terminal and no word is wider than its column
+// (groff: "can't break line"). Cells longer than their column become text blocks.
+std::vector<int> table_widths(const TableData& t) {
+  constexpr int kTableWidth = 70;  // an 80-column terminal less man's 7-column indent
+  constexpr int kGap = 3;          // tbl's default column separation
+  size_t cols = t.columns();
+  std::vector<int> natural(cols, 1), minimum(cols, 1);
+  for (const TableRow& row : t.rows) {
+    size_t col = 0;
+    for (const TableCell& cell : row.cells) {
+      if (col >= cols) break;
+      std::string text = plain_text(cell.inlines);
+      if (cell.colspan <= 1) {
+        natural[col] = std::max(natural[col], display_width(text));
+        // Widths are in ens; in the proportional (and bold) fonts of PostScript output
+        // a word is wider than its count of characters (capitals are about 1.4 ens;
+        // groff may still hyphenate a long word).
+        minimum[col] = std::max(minimum[col], longest_word(text) * 5 / 4 + 1);
+      }
+      col += static_cast<size_t>(std::max(cell.colspan, 1));
+    }
+  }
+  int room = kTableWidth - kGap * static_cast<int>(cols - 1);
+  int as_is = 0;
+  for (int w : natural) as_is += w;
+  if (as_is <= room) return {};
+  int total = 0, least = 0;
+  for (size_t c = 0; c < cols; ++c) {
+    natural[c] = std::max(natural[c], minimum[c]);
+    total += natural[c];
+    least += minimum[c];
+  }
+  // Too many columns for the line: widths would only make it wider; tbl's own layout
+  // is the best there is (and tbl says so when it does not fit).
+  if (least >= room) return {};
+  std::vector<int> widths = minimum;
+  int spare = room - least;
+  int wanted = total - least;
+  for (size_t c = 0; c < cols; ++c)
+    widths[c] += static_cast<int>(static_cast<long>(natural[c] - minimum[c]) * spare / wanted);
+  return widths;
+}
+
 void Page::table(const Block& b) {
   const TableData& t = *b.table;
   size_t cols = t.columns();
   if (cols == 0 || t.rows.empty()) return;
   begin_block();
   has_table_ = true;
+  std::vector<int> widths = table_widths(t);
   std::vector<std::string> formats;
   std::vector<std::string> data;
   bool header_done = false;
@@ -941,18 +1002,13 @@ void Page::table(const Block& b) {
       Align a = col < t.aligns.size() ? t.aligns[col] : Align::None;
       if (!fmt.empty()) fmt += ' ';
       fmt += a == Align::Center ? "c" : a == Align::Right ? "r" : "l";
-      bool bold = cell.header || row.header;
-      if (bold) set_base_font(kBold);
-      std::string text = table_cell(cell);
-      if (bold) set_base_font(kRoman);
-      if (bold && !text.empty()) {
-        // tbl's "b" modifier would also work, but the explicit font keeps a cell's own
-        // fonts (code, emphasis) right inside a bold header.
-        if (starts_with(text, "T{\n"))
-          text = "T{\n\\f[B]" + text.substr(3, text.size() - 6) + "\\f[R]\nT}";
-        else
-          text = "\\f[B]" + text + "\\f[R]";
+      int max_width = 30;
+      if (!widths.empty()) {
+        fmt += "w(" + std::to_string(widths[col]) + "n)";
+        max_width = widths[col];
+        for (int s = 1; s < cell.colspan && col + s < cols; ++s) max_width += 3 + widths[col + s];
       }
+      std::string text = table_cell(cell, cell.header || row.header, max_width);
       if (col > 0) line += '\t';
       line += text;
       ++col;
@@ -961,7 +1017,11 @@ void Page::table(const Block& b) {
         line += '\t';
       }
     }
-    for (; col < cols; ++col) fmt += fmt.empty() ? "l" : " l";
+    for (; col < cols; ++col) {
+      if (!fmt.empty()) fmt += ' ';
+      fmt += "l";
+      if (!widths.empty()) fmt += "w(" + std::to_string(widths[col]) + "n)";
+    }
     // Missing and empty cells at the end of a row are left out: tbl fills them, and a
     // line must not end in white space. A row with no text at all is `\&`, not a blank
     // line.
