@@ -37,10 +37,12 @@ bool utf8_sanitize(std::string_view s, std::string& out, std::vector<size_t>* ba
   bool clean = true;
   size_t i = 0;
   while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c != 0 && c < 0x80) {  // fast path for ASCII
-      out += static_cast<char>(c);
-      ++i;
+    // Fast path: a run of ASCII (not NUL) is copied in one go.
+    size_t run = i;
+    while (run < s.size() && s[run] != '\0' && static_cast<unsigned char>(s[run]) < 0x80) ++run;
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      i = run;
       continue;
     }
     size_t start = i;
