@@ -71,8 +71,8 @@ int display_width(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      w += display_width(static_cast<char32_t>(c));
+    if (c < 0x80) {  // ASCII: printable characters are one column, controls none
+      w += c >= 0x20 && c != 0x7F;
       ++i;
     } else {
       w += display_width(utf8_decode(s, i));
