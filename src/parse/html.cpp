@@ -17,6 +17,7 @@
 //   written out as one fragment (Markdown inlines as placeholders), parsed once, and the
 //   placeholders are put back, so mixed HTML and Markdown keep their order.
 #include "parse/html.h"
+#include "parse/inlines.h"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
@@ -177,25 +178,9 @@ std::string collapse_space(const char* s) {
   return out;
 }
 
-// Joins neighbouring texts; where two spaces meet (an element was removed between them),
-// keeps one.
-void merge_texts(std::vector<Inline>& ins) {
-  std::vector<Inline> out;
-  out.reserve(ins.size());
-  for (Inline& in : ins) {
-    if (in.kind == InlineKind::Text && !out.empty() && out.back().kind == InlineKind::Text && in.url.empty() &&
-        out.back().url.empty()) {
-      std::string& left = out.back().literal;
-      if (!left.empty() && left.back() == ' ' && !in.literal.empty() && in.literal[0] == ' ')
-        left.append(in.literal, 1, std::string::npos);
-      else
-        left += in.literal;
-    } else {
-      out.push_back(std::move(in));
-    }
-  }
-  ins = std::move(out);
-}
+}  // namespace
+
+namespace {
 
 class Interpreter {
  public:
@@ -208,8 +193,8 @@ class Interpreter {
     std::vector<Inline> pending;
     auto flush = [&]() {
       merge_texts(pending);
-      trim(pending);
-      if (has_content(pending)) {
+      trim_inlines(pending);
+      if (has_visible_content(pending)) {
         Block p;
         p.kind = BlockKind::Paragraph;
         p.pos = pos_;
@@ -264,42 +249,12 @@ class Interpreter {
       ctx_.diag.warning(pos_of(n), "<" + name + "> is not shown (relconv never runs or embeds active content)");
   }
 
-  static bool has_content(const std::vector<Inline>& ins) {
-    for (const Inline& in : ins) {
-      if (in.kind == InlineKind::Text) {
-        if (in.literal.find_first_not_of(" \t\n") != std::string::npos) return true;
-      } else if (in.kind != InlineKind::SoftBreak && in.kind != InlineKind::HardBreak) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  static void trim(std::vector<Inline>& ins) {
-    while (!ins.empty() && (ins.back().kind == InlineKind::HardBreak || ins.back().kind == InlineKind::SoftBreak ||
-                            (ins.back().kind == InlineKind::Text &&
-                             ins.back().literal.find_first_not_of(' ') == std::string::npos)))
-      ins.pop_back();
-    while (!ins.empty() && (ins.front().kind == InlineKind::HardBreak || ins.front().kind == InlineKind::SoftBreak ||
-                            (ins.front().kind == InlineKind::Text &&
-                             ins.front().literal.find_first_not_of(' ') == std::string::npos)))
-      ins.erase(ins.begin());
-    if (!ins.empty() && ins.front().kind == InlineKind::Text) {
-      auto& s = ins.front().literal;
-      s.erase(0, s.find_first_not_of(' '));
-    }
-    if (!ins.empty() && ins.back().kind == InlineKind::Text) {
-      auto& s = ins.back().literal;
-      s.erase(s.find_last_not_of(' ') + 1);
-    }
-  }
-
   // Inline content of an element, for contexts that hold only inlines (headings, cells).
   std::vector<Inline> inline_content(xmlNode* n) {
     std::vector<Inline> out;
     inlines(n->children, out);
     merge_texts(out);
-    trim(out);
+    trim_inlines(out);
     return out;
   }
 
@@ -319,7 +274,7 @@ class Interpreter {
         name == "summary" || name == "figcaption") {
       b.kind = BlockKind::Paragraph;
       b.inlines = inline_content(n);
-      if (!has_content(b.inlines)) return;
+      if (!has_visible_content(b.inlines)) return;
       if (name == "summary") {
         Inline strong = make_inline(InlineKind::Strong, b.pos);
         strong.children = std::move(b.inlines);
@@ -331,7 +286,7 @@ class Interpreter {
       b.kind = BlockKind::Heading;
       b.level = name[1] - '0';
       b.inlines = inline_content(n);
-      if (!has_content(b.inlines)) return;
+      if (!has_visible_content(b.inlines)) return;
     } else if (name == "ul" || name == "ol" || name == "menu" || name == "dir") {
       b.kind = BlockKind::List;
       b.list.ordered = name == "ol";
@@ -443,7 +398,7 @@ class Interpreter {
       for (Block& b : rest) out.push_back(std::move(b));
     } else {
       for (Block& b : rest) out.push_back(std::move(b));
-      if (has_content(caption)) {
+      if (has_visible_content(caption)) {
         Block p;
         p.kind = BlockKind::Paragraph;
         p.pos = pos_of(n);
@@ -528,7 +483,7 @@ class Interpreter {
       if (!out.empty()) out.push_back(make_inline(InlineKind::HardBreak, b.pos));
       flatten(b, out);
     }
-    trim(out);
+    trim_inlines(out);
     return out;
   }
 
@@ -651,8 +606,8 @@ class Interpreter {
       link.title = attr(n, "title");
       inlines(n->children, link.children);
       merge_texts(link.children);
-      trim(link.children);
-      if (!has_content(link.children)) link.children.push_back(make_text(href, pos_));
+      trim_inlines(link.children);
+      if (!has_visible_content(link.children)) link.children.push_back(make_text(href, pos_));
       out.push_back(std::move(link));
     } else if (name == "img") {
       std::string src = attr(n, "src");
@@ -789,15 +744,15 @@ bool broken_first_tag(const std::string& html) {
 void interpret_html_block(const std::string& html, const SourcePos& pos, HtmlContext& ctx,
                           std::vector<Block>& out) {
   if (html.find_first_not_of(" \t\n") == std::string::npos) return;
-  // Declarations (<!DOCTYPE …>, <!ENTITY …>) in a post are examples: show them as written.
-  if (starts_with_declaration(html)) {
+  auto as_written = [&]() {
     Block b;
     b.kind = BlockKind::RawHtml;
     b.pos = pos;
     b.literal = html;
     out.push_back(std::move(b));
-    return;
-  }
+  };
+  // Declarations (<!DOCTYPE …>, <!ENTITY …>) in a post are examples: show them as written.
+  if (starts_with_declaration(html)) return as_written();
   if (broken_first_tag(html) && ctx.parse_markdown && ctx.reparse_depth < 4) {
     // Read it as Markdown instead, its first '<' written as an entity so that it starts
     // a paragraph rather than an HTML block (line numbers stay the same).
@@ -808,14 +763,7 @@ void interpret_html_block(const std::string& html, const SourcePos& pos, HtmlCon
   }
   ParsedFragment frag;
   parse_fragment(escape_non_html(html), frag);
-  if (!frag.root) {
-    Block b;
-    b.kind = BlockKind::RawHtml;
-    b.pos = pos;
-    b.literal = html;
-    out.push_back(std::move(b));
-    return;
-  }
+  if (!frag.root) return as_written();
   Interpreter interp(ctx, pos, nullptr);
   interp.blocks(frag.root->children, out);
 }

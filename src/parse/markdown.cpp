@@ -22,6 +22,7 @@
 
 #include "parse/front_matter.h"
 #include "parse/html.h"
+#include "parse/inlines.h"
 #include "parse/parse.h"
 #include "text/utf8.h"
 
@@ -34,6 +35,11 @@ extern cmark_node_type CMARK_NODE_STRIKETHROUGH;
 }
 
 namespace relconv {
+
+using detail::has_visible_content;
+using detail::is_blank_text;
+using detail::merge_texts;
+using detail::trim_inlines;
 
 namespace {
 
@@ -82,65 +88,6 @@ class LineIndex {
   std::vector<size_t> starts_;
 };
 
-bool is_blank_text(const Inline& in) {
-  if (in.kind == InlineKind::SoftBreak || in.kind == InlineKind::HardBreak) return true;
-  return in.kind == InlineKind::Text && in.literal.find_first_not_of(" \t\n") == std::string::npos;
-}
-
-bool has_visible_content(const std::vector<Inline>& inlines) {
-  for (const Inline& in : inlines) {
-    switch (in.kind) {
-      case InlineKind::Text:
-        if (!is_blank_text(in)) return true;
-        break;
-      case InlineKind::SoftBreak:
-      case InlineKind::HardBreak:
-        break;
-      case InlineKind::Code:
-      case InlineKind::Image:
-      case InlineKind::FootnoteRef:
-        return true;
-      default:
-        if (has_visible_content(in.children)) return true;
-    }
-  }
-  return false;
-}
-
-// Joins neighbouring text nodes (cmark-gfm splits text at every special character).
-void merge_text(std::vector<Inline>& inlines) {
-  std::vector<Inline> out;
-  out.reserve(inlines.size());
-  for (Inline& in : inlines) {
-    // (A raw HTML tag is a Text marked in its url until interpret_inline_html: keep those apart.)
-    if (in.kind == InlineKind::Text && !out.empty() && out.back().kind == InlineKind::Text && in.url.empty() &&
-        out.back().url.empty())
-      out.back().literal += in.literal;
-    else
-      out.push_back(std::move(in));
-  }
-  inlines = std::move(out);
-}
-
-// Removes leading and trailing breaks and blank text, so a block's inlines start and end
-// with content.
-void trim_inlines(std::vector<Inline>& inlines) {
-  while (!inlines.empty() && (inlines.back().kind == InlineKind::SoftBreak ||
-                              inlines.back().kind == InlineKind::HardBreak || is_blank_text(inlines.back())))
-    inlines.pop_back();
-  size_t lead = 0;
-  while (lead < inlines.size() && is_blank_text(inlines[lead])) ++lead;
-  inlines.erase(inlines.begin(), inlines.begin() + static_cast<long>(lead));
-  if (!inlines.empty() && inlines.front().kind == InlineKind::Text) {
-    auto& s = inlines.front().literal;
-    s.erase(0, s.find_first_not_of(" \t"));
-  }
-  if (!inlines.empty() && inlines.back().kind == InlineKind::Text) {
-    auto& s = inlines.back().literal;
-    s.erase(s.find_last_not_of(" \t") + 1);
-  }
-}
-
 class Converter {
  public:
   Converter(const std::string* file, const LineIndex& index, Diagnostics& diag, const ParseOptions& options,
@@ -180,22 +127,31 @@ class Converter {
     for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) block(n, out, depth);
   }
 
-  // Past the nesting limit: walk the subtree without recursion and keep its leaf blocks.
-  void flatten(cmark_node* root, std::vector<Block>& out) {
-    warn_depth(root);
+  // Calls `leaf` on each descendant of `root` for which `is_leaf` holds, without
+  // recursion and without entering the leaves.
+  template <class IsLeaf, class Leaf>
+  static void for_each_leaf(cmark_node* root, IsLeaf is_leaf, Leaf leaf) {
     cmark_iter* it = cmark_iter_new(root);
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
       cmark_node* n = cmark_iter_get_node(it);
-      if (ev != CMARK_EVENT_ENTER || n == root) continue;
-      cmark_node_type t = cmark_node_get_type(n);
-      if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING || t == CMARK_NODE_CODE_BLOCK ||
-          t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_THEMATIC_BREAK || t == CMARK_NODE_TABLE) {
-        block(n, out, 0);
-        cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
-      }
+      if (ev != CMARK_EVENT_ENTER || n == root || !is_leaf(cmark_node_get_type(n))) continue;
+      leaf(n);
+      cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
     }
     cmark_iter_free(it);
+  }
+
+  // Past the nesting limit: keep the subtree's leaf blocks, flat.
+  void flatten(cmark_node* root, std::vector<Block>& out) {
+    warn_depth(root);
+    for_each_leaf(
+        root,
+        [](cmark_node_type t) {
+          return t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING || t == CMARK_NODE_CODE_BLOCK ||
+                 t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_THEMATIC_BREAK || t == CMARK_NODE_TABLE;
+        },
+        [&](cmark_node* n) { block(n, out, 0); });
   }
 
   void block(cmark_node* n, std::vector<Block>& out, int depth) {
@@ -326,23 +282,19 @@ class Converter {
 
   void inlines(cmark_node* parent, std::vector<Inline>& out, int depth) {
     for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) inline_node(n, out, depth);
-    merge_text(out);
+    merge_texts(out);
     detail::HtmlContext ctx{file_, base_dir_, diag_, options_, {}, 0};
     detail::interpret_inline_html(out, ctx);
   }
 
   void flatten_inlines(cmark_node* root, std::vector<Inline>& out) {
     warn_depth(root);
-    cmark_iter* it = cmark_iter_new(root);
-    cmark_event_type ev;
-    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-      cmark_node* n = cmark_iter_get_node(it);
-      if (ev != CMARK_EVENT_ENTER || n == root) continue;
-      cmark_node_type t = cmark_node_get_type(n);
-      if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
-        inline_node(n, out, 0);
-    }
-    cmark_iter_free(it);
+    for_each_leaf(
+        root,
+        [](cmark_node_type t) {
+          return t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK;
+        },
+        [&](cmark_node* n) { inline_node(n, out, 0); });
   }
 
   void inline_node(cmark_node* n, std::vector<Inline>& out, int depth) {
@@ -387,7 +339,7 @@ class Converter {
       const char* title = cmark_node_get_title(n);
       in.url = url ? url : "";
       in.title = title ? title : "";
-      merge_text(in.children);
+      merge_texts(in.children);
       if (!has_visible_content(in.children)) {
         if (heading_ || in.url.empty()) return;  // an anchor: nothing to show
         in.children.clear();
