@@ -194,6 +194,28 @@ bool write_output(const std::string& path, const std::string& data, const WriteO
     if (!std::cout) throw Error(std::string("<stdout>"), "cannot write to standard output", kExitOutputError);
     return true;
   }
+  // A device or a pipe (-o /dev/null, /dev/stdout, a FIFO) is written to in place:
+  // renaming a temporary file over it would replace the device with a regular file
+  // (as root, `-o /dev/null` did exactly that).
+  struct stat target;
+  if (stat(path.c_str(), &target) == 0 && !S_ISREG(target.st_mode) && !S_ISDIR(target.st_mode)) {
+    int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) throw Error(path, std::string("cannot write output: ") + std::strerror(errno), kExitOutputError);
+    size_t done = 0;
+    while (done < data.size()) {
+      ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        int err = errno;
+        close(fd);
+        throw Error(path, std::string("cannot write output: ") + std::strerror(err), kExitOutputError);
+      }
+      done += static_cast<size_t>(n);
+    }
+    if (close(fd) != 0)
+      throw Error(path, std::string("cannot write output: ") + std::strerror(errno), kExitOutputError);
+    return true;
+  }
   if (options.only_if_changed) {
     std::ifstream in(path, std::ios::binary);
     if (in) {
