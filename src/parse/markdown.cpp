@@ -99,7 +99,17 @@ class Converter {
     // the nth of them (cmark-gfm keeps labels private).
     for (cmark_node* n = cmark_node_first_child(root); n; n = cmark_node_next(n))
       if (cmark_node_get_type(n) == CMARK_NODE_FOOTNOTE_DEFINITION) footnote_defs_.push_back(n);
-    blocks(root, chapter.blocks, 0);
+    // Each top-level block's cmark subtree is freed as soon as it is converted, so the
+    // whole cmark tree and the whole model never coexist (the peak memory of a large
+    // document). Footnote definitions stay until they are converted below.
+    for (cmark_node* n = cmark_node_first_child(root); n;) {
+      cmark_node* next = cmark_node_next(n);
+      if (cmark_node_get_type(n) != CMARK_NODE_FOOTNOTE_DEFINITION) {
+        block(n, chapter.blocks, 0);
+        cmark_node_free(n);
+      }
+      n = next;
+    }
     for (size_t i = 0; i < footnote_defs_.size(); ++i) {
       Footnote fn;
       fn.pos = pos(footnote_defs_[i]);
