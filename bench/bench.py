@@ -137,7 +137,8 @@ class Harness:
         self.failures = []
         self.has_time = os.access(TIME, os.X_OK)
         self.use_hyperfine = not args.no_hyperfine and shutil.which("hyperfine") is not None and self.has_time
-        self.env = dict(os.environ, RELCONV=self.relconv, LC_ALL="C.UTF-8")
+        self.relconv_static = os.path.abspath(args.relconv_static) if args.relconv_static else None
+        self.env = dict(os.environ, RELCONV=self.relconv, RELCONV_STATIC=self.relconv_static or "", LC_ALL="C.UTF-8")
         self.env.pop("SOURCE_DATE_EPOCH", None)
 
     # ---- running -------------------------------------------------------------------
@@ -218,7 +219,8 @@ class Harness:
             log(f"    FAILED (exit {probe['code']}): {tail.strip().splitlines()[-1] if tail.strip() else ''}")
             return rec
         # The probe is the warm-up; slow commands get fewer runs, very slow ones none more.
-        runs = 0 if self.quick or probe["wall"] > 60 else self.slow_runs if probe["wall"] > 3 else self.runs
+        runs = (0 if self.quick or probe["wall"] > 60 else 2 if probe["wall"] > 20 else
+                self.slow_runs if probe["wall"] > 3 else self.runs)
         samples = [probe]
         rss = probe["rss_kb"]
         if runs:
@@ -312,6 +314,9 @@ class Harness:
                     body = (f"\"$RELCONV\" -q -M title='{BOOK_TITLE}' --to {name} -o \"$OUT/book{ext}\" "
                             + self.files_q)
                 self.measure(group, "relconv", name, "", body)
+                if group == "per-doc" and self.relconv_static:
+                    self.measure(group, "relconv", name, "static deps",
+                                 self.per_doc(f'"$RELCONV_STATIC" -q --to {name} -o "$OUT/$i{ext}" "$f"'))
             for tool, formats in PEERS.items():
                 if not self.tools[tool]:
                     continue
@@ -418,8 +423,8 @@ class Harness:
                  f"{started} at the start, {m['load']} at the end. Timer: "
                  + ("hyperfine (wall), bash `times` (CPU), /usr/bin/time on the warm-up run (peak RSS)"
                     if self.use_hyperfine else "os.wait4 around /usr/bin/time (hyperfine is not installed)")
-                 + f"; {self.runs} timed runs after a warm-up (3 s+ commands: {self.slow_runs}; 60 s+: the warm-up "
-                 "only). Wall and CPU (user + system, children included) are medians.",
+                 + f"; {self.runs} timed runs after a warm-up run (commands over 3 s: {self.slow_runs}; over 20 s: 2; "
+                 "over 60 s: the warm-up run only). Wall and CPU (user + system, children included) are medians.",
                  "",
                  f"Corpus: {self.corpus} — {len(self.docs)} documents, {fmt_bytes(self.corpus_bytes)} of Markdown. "
                  f"Formats of relconv: {', '.join(n for n, _ in self.formats)}.",
@@ -438,7 +443,7 @@ class Harness:
             for r in self.records:
                 if r["group"] != group:
                     continue
-                base = self.find(group, "relconv", r["format"]) if r["tool"] != "relconv" else None
+                base = self.find(group, "relconv", r["format"], "") if r["tool"] != "relconv" or r["label"] else None
                 lines.append(self.row(r, floor, base))
             lines.append("")
             # Targets of issue 8.
@@ -450,6 +455,12 @@ class Harness:
                 if group == "per-doc":
                     targets.append((f"per document, {name}: within 1.5× of cmark-gfm per document",
                                     ratio <= 1.5, f"{ratio:.2f}× (CPU {r['cpu'] / floor['cpu']:.2f}×)"))
+                    s = self.find(group, "relconv", name, "static deps")
+                    if s:
+                        ratio = s["wall"] / floor["wall"]
+                        targets.append((f"per document, {name}, built with RELCONV_STATIC_DEPS=ON: within 1.5× of "
+                                        "cmark-gfm", ratio <= 1.5,
+                                        f"{ratio:.2f}× (CPU {s['cpu'] / floor['cpu']:.2f}×)"))
                 else:
                     limit = 5 if name == "pdf" else 2
                     targets.append((f"book, {name}: within {limit}× of cmark-gfm on the whole archive",
@@ -551,6 +562,7 @@ class Harness:
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--relconv", required=True)
+    ap.add_argument("--relconv-static", help="a relconv built with -DRELCONV_STATIC_DEPS=ON, measured per document too")
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--results", required=True)
     ap.add_argument("--quick", action="store_true", help="3 documents, 1 run each: proves the harness works")
