@@ -77,6 +77,12 @@ def fmt_bytes(n):
     return f"{n} B"
 
 
+def both(wall_ok, cpu_ok):
+    """A target is met when it holds for wall time and for CPU time; 'unclear' when only one
+    does (on a shared machine, wall time includes waiting for a core)."""
+    return wall_ok if wall_ok == cpu_ok else "unclear"
+
+
 def fmt_rss(kb):
     return "–" if kb is None else f"{kb / 1024:.1f} MB"
 
@@ -454,21 +460,24 @@ class Harness:
                 ratio = r["wall"] / floor["wall"]
                 if group == "per-doc":
                     targets.append((f"per document, {name}: within 1.5× of cmark-gfm per document",
-                                    ratio <= 1.5, f"{ratio:.2f}× (CPU {r['cpu'] / floor['cpu']:.2f}×)"))
+                                    both(ratio <= 1.5, r["cpu"] / floor["cpu"] <= 1.5),
+                                    f"{ratio:.2f}× (CPU {r['cpu'] / floor['cpu']:.2f}×)"))
                     s = self.find(group, "relconv", name, "static deps")
                     if s:
                         ratio = s["wall"] / floor["wall"]
                         targets.append((f"per document, {name}, built with RELCONV_STATIC_DEPS=ON: within 1.5× of "
-                                        "cmark-gfm", ratio <= 1.5,
+                                        "cmark-gfm", both(ratio <= 1.5, s["cpu"] / floor["cpu"] <= 1.5),
                                         f"{ratio:.2f}× (CPU {s['cpu'] / floor['cpu']:.2f}×)"))
                 else:
                     limit = 5 if name == "pdf" else 2
                     targets.append((f"book, {name}: within {limit}× of cmark-gfm on the whole archive",
-                                    ratio <= limit, f"{ratio:.2f}× (CPU {r['cpu'] / floor['cpu']:.2f}×)"))
+                                    both(ratio <= limit, r["cpu"] / floor["cpu"] <= limit),
+                                    f"{ratio:.2f}× (CPU {r['cpu'] / floor['cpu']:.2f}×)"))
                     p = self.find(group, "pandoc", name)
                     if p:
                         speed = p["wall"] / r["wall"]
-                        targets.append((f"book, {name}: at least 100× faster than pandoc", speed >= 100,
+                        targets.append((f"book, {name}: at least 100× faster than pandoc",
+                                        both(speed >= 100, p["cpu"] / r["cpu"] >= 100),
                                         f"{speed:.0f}× (CPU {p['cpu'] / r['cpu']:.0f}×)"))
                     elif name == "pdf":
                         targets.append(("book, pdf: at least 100× faster than pandoc", None,
@@ -537,9 +546,12 @@ class Harness:
         if self.quick:
             lines += ["Quick mode (one run on three documents, to prove the harness works): these verdicts "
                       "mean nothing.", ""]
-        lines += ["| target | met | measured |", "| --- | --- | --- |"]
+        lines += ["A target is met when it holds for both wall and CPU time; *unclear* when only one of them "
+                  "does (wall time includes waiting for a core on a shared machine).", "",
+                  "| target | met | measured (wall, and CPU in brackets) |", "| --- | --- | --- |"]
         for what, ok, value in targets:
-            lines.append(f"| {what} | {'–' if ok is None else 'yes' if ok else '**no**'} | {value} |")
+            verdict = "–" if ok is None else ok if isinstance(ok, str) else "yes" if ok else "**no**"
+            lines.append(f"| {what} | {verdict} | {value} |")
         lines.append("")
         if self.failures:
             lines += ["## Failures", ""]
