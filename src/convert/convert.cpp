@@ -7,6 +7,8 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <string_view>
+#include <unordered_map>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -43,26 +45,27 @@ bool has_tag(const Metadata& m, const std::vector<std::string>& tags) {
 }
 
 // Links to another post of the book (by its source URL, absolute or site-relative) become
-// links to that chapter.
+// links to that chapter. When several chapters match, the first of the book wins. The URLs
+// are looked up in a hash map (exactly, and each '/'-suffix of an absolute URL against the
+// site-relative ones), so the cost grows with the links, not links × chapters.
 void link_chapters(Document& doc) {
-  std::vector<std::pair<std::string, std::string>> targets;  // url suffix -> chapter id
-  for (const Chapter& ch : doc.chapters)
-    if (!ch.meta.source_url.empty()) targets.emplace_back(ch.meta.source_url, ch.id);
+  std::unordered_map<std::string_view, size_t> targets;  // source URL -> first chapter index
+  for (size_t c = 0; c < doc.chapters.size(); ++c)
+    if (!doc.chapters[c].meta.source_url.empty()) targets.emplace(doc.chapters[c].meta.source_url, c);
   if (targets.empty()) return;
   auto rewrite = [&](auto& self, std::vector<Inline>& ins) -> void {
     for (Inline& in : ins) {
       if (in.kind == InlineKind::Link) {
-        std::string url = in.url.substr(0, in.url.find('#'));
-        for (const auto& t : targets) {
-          const std::string& u = t.first;
-          bool match = url == u || (u[0] == '/' && url.size() > u.size() &&
-                                    url.compare(url.size() - u.size(), u.size(), u) == 0 &&
-                                    url.find("://") != std::string::npos);
-          if (match) {
-            in.url = "#" + t.second;
-            break;
+        std::string_view url = std::string_view(in.url).substr(0, in.url.find('#'));
+        size_t best = doc.chapters.size();
+        auto it = targets.find(url);
+        if (it != targets.end()) best = it->second;
+        if (url.find("://") != std::string_view::npos)
+          for (size_t p = url.find('/', 1); p != std::string_view::npos; p = url.find('/', p + 1)) {
+            auto suffix = targets.find(url.substr(p));
+            if (suffix != targets.end() && suffix->second < best) best = suffix->second;
           }
-        }
+        if (best < doc.chapters.size()) in.url = "#" + doc.chapters[best].id;
       }
       self(self, in.children);
     }
@@ -172,6 +175,28 @@ bool write_output(const std::string& path, const std::string& data, const WriteO
     std::cout.write(data.data(), static_cast<std::streamsize>(data.size()));
     std::cout.flush();
     if (!std::cout) throw Error(std::string("<stdout>"), "cannot write to standard output", kExitOutputError);
+    return true;
+  }
+  // A device or a pipe (-o /dev/null, /dev/stdout, a FIFO) is written to in place:
+  // renaming a temporary file over it would replace the device with a regular file
+  // (as root, `-o /dev/null` did exactly that).
+  struct stat target;
+  if (stat(path.c_str(), &target) == 0 && !S_ISREG(target.st_mode) && !S_ISDIR(target.st_mode)) {
+    int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) throw Error(path, std::string("cannot write output: ") + std::strerror(errno), kExitOutputError);
+    size_t done = 0;
+    while (done < data.size()) {
+      ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        int err = errno;
+        close(fd);
+        throw Error(path, std::string("cannot write output: ") + std::strerror(err), kExitOutputError);
+      }
+      done += static_cast<size_t>(n);
+    }
+    if (close(fd) != 0)
+      throw Error(path, std::string("cannot write output: ") + std::strerror(errno), kExitOutputError);
     return true;
   }
   if (options.only_if_changed) {

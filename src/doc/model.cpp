@@ -1,7 +1,8 @@
 #include "doc/model.h"
 
 #include <map>
-#include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "text/utf8.h"
 
@@ -84,14 +85,21 @@ class IdSet {
     // XML ids may not start with a digit; prefix such slugs.
     std::string base = wanted;
     if (!base.empty() && (base[0] >= '0' && base[0] <= '9')) base = "s-" + base;
-    std::string id = base;
-    for (int n = 1; used_.count(id); ++n) id = base + "-" + std::to_string(n);
-    used_.insert(id);
+    if (used_.insert(base).second) return base;
+    // The smallest free "base-n". Every n below next_[base] is taken (by an earlier claim
+    // of this base, or by a heading that slugged to "base-n" itself), so the search
+    // resumes there: a heading repeated k times costs k steps, not k².
+    int& n = next_[base];
+    if (n == 0) n = 1;
+    std::string id;
+    do id = base + "-" + std::to_string(n++);
+    while (!used_.insert(id).second);
     return id;
   }
 
  private:
-  std::set<std::string> used_;
+  std::unordered_set<std::string> used_;
+  std::unordered_map<std::string, int> next_;
 };
 
 // `local` claims the id each heading would have in its own document, `ids` the one it

@@ -20,6 +20,8 @@
 #include <mutex>
 #include <sstream>
 
+#include <sys/stat.h>
+
 #include "parse/front_matter.h"
 #include "parse/html.h"
 #include "parse/inlines.h"
@@ -99,7 +101,17 @@ class Converter {
     // the nth of them (cmark-gfm keeps labels private).
     for (cmark_node* n = cmark_node_first_child(root); n; n = cmark_node_next(n))
       if (cmark_node_get_type(n) == CMARK_NODE_FOOTNOTE_DEFINITION) footnote_defs_.push_back(n);
-    blocks(root, chapter.blocks, 0);
+    // Each top-level block's cmark subtree is freed as soon as it is converted, so the
+    // whole cmark tree and the whole model never coexist (the peak memory of a large
+    // document). Footnote definitions stay until they are converted below.
+    for (cmark_node* n = cmark_node_first_child(root); n;) {
+      cmark_node* next = cmark_node_next(n);
+      if (cmark_node_get_type(n) != CMARK_NODE_FOOTNOTE_DEFINITION) {
+        block(n, chapter.blocks, 0);
+        cmark_node_free(n);
+      }
+      n = next;
+    }
     for (size_t i = 0; i < footnote_defs_.size(); ++i) {
       Footnote fn;
       fn.pos = pos(footnote_defs_[i]);
@@ -405,6 +417,21 @@ void report_bad_bytes(std::string_view bytes, const std::vector<size_t>& bad, co
   }
 }
 
+// True when utf8_sanitize would copy `s` unchanged: valid UTF-8 and no NUL byte.
+bool is_clean_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c != 0 && c < 0x80) {
+      ++i;
+      continue;
+    }
+    bool ok = true;
+    if (c == 0 || utf8_decode(s, i, &ok) == 0 || !ok) return false;
+  }
+  return true;
+}
+
 // A pandoc title block: `% title`, `% author; author`, `% date` at the very top.
 size_t title_block(std::string_view body, Metadata& meta, uint32_t& lines) {
   size_t pos = 0;
@@ -460,22 +487,28 @@ Chapter parse_markdown(std::string_view bytes, const std::string& name, const st
   // A byte order mark is not content.
   if (bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0) bytes.remove_prefix(3);
 
-  std::string text;
-  std::vector<size_t> bad;
-  if (!utf8_sanitize(bytes, text, &bad)) report_bad_bytes(bytes, bad, file, diag);
-  // CRLF and lone CR line endings become LF (line numbers stay the same).
-  if (text.find('\r') != std::string::npos) {
-    std::string lf;
-    lf.reserve(text.size());
-    for (size_t i = 0; i < text.size(); ++i) {
-      if (text[i] == '\r') {
-        if (i + 1 < text.size() && text[i + 1] == '\n') continue;
-        lf += '\n';
-      } else {
-        lf += text[i];
+  // Valid UTF-8 with LF line endings (nearly every input) is read where it lies; anything
+  // else is cleaned into a copy.
+  std::string cleaned;
+  std::string_view text = bytes;
+  if (!is_clean_utf8(bytes) || bytes.find('\r') != std::string_view::npos) {
+    std::vector<size_t> bad;
+    if (!utf8_sanitize(bytes, cleaned, &bad)) report_bad_bytes(bytes, bad, file, diag);
+    // CRLF and lone CR line endings become LF (line numbers stay the same).
+    if (cleaned.find('\r') != std::string::npos) {
+      std::string lf;
+      lf.reserve(cleaned.size());
+      for (size_t i = 0; i < cleaned.size(); ++i) {
+        if (cleaned[i] == '\r') {
+          if (i + 1 < cleaned.size() && cleaned[i + 1] == '\n') continue;
+          lf += '\n';
+        } else {
+          lf += cleaned[i];
+        }
       }
+      cleaned.swap(lf);
     }
-    text.swap(lf);
+    text = cleaned;
   }
 
   detail::FrontMatter fm = detail::split_front_matter(text, file);
@@ -503,10 +536,13 @@ Chapter parse_file(const std::string& path, Diagnostics& diag, const ParseOption
   } else {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(path, std::string("cannot read input: ") + std::strerror(errno));
-    std::ostringstream ss;
-    ss << in.rdbuf();
+    // Read straight into one string of the file's size (a stringstream would hold a
+    // second copy); a file of unknown size (a pipe) grows it as it goes.
+    struct stat st;
+    if (stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) data.reserve(static_cast<size_t>(st.st_size));
+    char buf[1 << 16];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) data.append(buf, static_cast<size_t>(in.gcount()));
     if (in.bad()) throw Error(path, std::string("cannot read input: ") + std::strerror(errno));
-    data = ss.str();
     size_t slash = path.rfind('/');
     base_dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
   }

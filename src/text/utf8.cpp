@@ -37,10 +37,12 @@ bool utf8_sanitize(std::string_view s, std::string& out, std::vector<size_t>* ba
   bool clean = true;
   size_t i = 0;
   while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c != 0 && c < 0x80) {  // fast path for ASCII
-      out += static_cast<char>(c);
-      ++i;
+    // Fast path: a run of ASCII (not NUL) is copied in one go.
+    size_t run = i;
+    while (run < s.size() && s[run] != '\0' && static_cast<unsigned char>(s[run]) < 0x80) ++run;
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      i = run;
       continue;
     }
     size_t start = i;
@@ -69,8 +71,8 @@ int display_width(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      w += display_width(static_cast<char32_t>(c));
+    if (c < 0x80) {  // ASCII: printable characters are one column, controls none
+      w += c >= 0x20 && c != 0x7F;
       ++i;
     } else {
       w += display_width(utf8_decode(s, i));

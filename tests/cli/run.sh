@@ -38,6 +38,14 @@ check "to stdout" 0 '' -- "$relconv" --to txt good.md
 ok "stdout has the text" "grep -q 'Hello, _world_.' out.txt"
 check "format from extension" 0 '' -- "$relconv" good.md -o good.txt
 ok "file written" "grep -q 'Hello, _world_.' good.txt"
+# A device or FIFO is written in place, not replaced by a regular file (as root, -o
+# /dev/null used to become a regular file). timeout: a FIFO replaced leaves cat waiting.
+mkfifo pipe.txt
+timeout 20 cat pipe.txt > from-pipe.txt & reader=$!
+check "output to a FIFO" 0 '' -- "$relconv" good.md -o pipe.txt
+wait $reader
+ok "the FIFO is still a FIFO" "[ -p pipe.txt ]"
+ok "the FIFO's reader got the text" "grep -q 'Hello, _world_.' from-pipe.txt"
 check "stdin to stdout" 0 '' -- sh -c "printf 'From *stdin*.' | '$relconv' --to txt -"
 ok "stdin converted" "grep -q 'From _stdin_.' out.txt"
 check "missing input" 1 'missing.md: error: cannot read input' -- "$relconv" --to txt missing.md -o missing.txt
