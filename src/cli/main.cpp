@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> inputs;
   std::string to, output, out_dir, metadata_file, style, depfile, order = "auto";
   std::vector<std::string> metadata, resource_paths, tags;
-  int columns = 72, toc_depth = 2, jobs = 0, max_nesting = 64;
+  int columns = 72, toc_depth = 2, jobs = 0, max_nesting = 64, max_table_columns = 1000;
   size_t max_input_mb = 128;
   bool list_formats = false, include_drafts = false, fail_on_warning = false, quiet = false, toc = false,
        if_changed = false;
@@ -123,6 +123,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 4096));
   app.add_option("--max-nesting", max_nesting, "Flatten lists and quotes nested deeper than this (default 64)")
       ->check(CLI::Range(1, 1000));
+  app.add_option("--max-table-columns", max_table_columns,
+                 "Show table rows with more cells than this as text (default 1000)")
+      ->check(CLI::Range(1, 100000));
   app.add_flag("--list-formats", list_formats, "List the output formats and exit");
   app.footer(
       "Exit codes: 0 success, 1 an input could not be converted, 2 usage error, 3 an output could not be "
@@ -157,6 +160,7 @@ int main(int argc, char** argv) {
     ConvertOptions options;
     options.parse.max_input_bytes = max_input_mb << 20;
     options.parse.max_nesting = max_nesting;
+    options.parse.max_table_columns = max_table_columns;
     options.render.columns = columns;
     options.render.toc = toc;
     options.render.toc_depth = toc_depth;

@@ -9,13 +9,18 @@
 // - raw HTML goes to the HTML interpreter (html.cpp); text that only looks like a tag
 //   (`<module>`) comes back as literal text;
 // - containers nested deeper than ParseOptions::max_nesting are flattened (their content
-//   kept), so no backend recurses without bound.
+//   kept), so no backend recurses without bound;
+// - a line with more table cells than ParseOptions::max_table_columns has its pipes escaped
+//   before cmark-gfm sees it (its table code is quadratic in the cells of a row: 15,000
+//   columns take 20 s), so it shows as text, with a warning.
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <iostream>
 #include <mutex>
 #include <sstream>
@@ -39,11 +44,98 @@ namespace {
 
 std::once_flag g_extensions_once;
 
+// The lines of the body whose table pipes were escaped (bound_table_cells): the line as
+// written and the offsets, in the escaped line, of the backslashes put in.
+struct EscapedLine {
+  std::string original;
+  std::vector<size_t> inserted;
+};
+using EscapedLines = std::map<size_t, EscapedLine>;  // by 0-based line of the body
+
+// Counts the cells a GFM table row on this line would have: the pipes that are not
+// escaped by a backslash, plus one, less a leading and a trailing pipe.
+size_t table_cells(std::string_view line, std::vector<size_t>* pipes = nullptr) {
+  size_t count = 0;
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '\\') {
+      ++i;
+    } else if (line[i] == '|') {
+      ++count;
+      if (pipes) pipes->push_back(i);
+    }
+  }
+  if (count == 0) return 0;
+  size_t b = line.find_first_not_of(" \t>");
+  size_t e = line.find_last_not_of(" \t");
+  size_t cells = count + 1;
+  if (b != std::string_view::npos && line[b] == '|') --cells;
+  if (e != std::string_view::npos && line[e] == '|' && e != b) --cells;
+  return cells;
+}
+
+// cmark-gfm 0.29's table extension takes time quadratic in the cells of a row (about 20 s
+// for one row of 15,000 cells, whether it is the header, the delimiter row or a body row;
+// the fixes of CVE-2023-37463 and friends came later). A line with more cells than the
+// limit gets a backslash before each of its pipes, so cmark-gfm reads it as text (in a
+// paragraph) or as one cell (in a table): linear, and no word is lost. Returns the body to
+// parse: `body` itself when no line was too wide, else `storage` filled with the escaped
+// copy. Code blocks put their original lines back in Converter (undo_escapes).
+std::string_view bound_table_cells(std::string_view body, int max_cells, const std::string* file,
+                                   uint32_t first_line, Diagnostics& diag, std::string& storage,
+                                   EscapedLines& escaped) {
+  if (max_cells <= 0) return body;
+  size_t start = 0, line = 0, copied = 0;
+  size_t limit = static_cast<size_t>(max_cells);
+  while (start < body.size()) {
+    size_t eol = body.find('\n', start);
+    size_t end = eol == std::string_view::npos ? body.size() : eol;
+    std::string_view l = body.substr(start, end - start);
+    // Fast path: a line with fewer pipes than the limit cannot be too wide.
+    if (static_cast<size_t>(std::count(l.begin(), l.end(), '|')) > limit) {
+      std::vector<size_t> pipes;
+      size_t cells = table_cells(l, &pipes);
+      if (cells > limit) {
+        if (escaped.empty()) storage.reserve(body.size() + pipes.size());
+        storage.append(body.substr(copied, start - copied));
+        EscapedLine e;
+        e.original = std::string(l);
+        std::string out;
+        out.reserve(l.size() + pipes.size());
+        size_t from = 0;
+        for (size_t p : pipes) {
+          out.append(l.substr(from, p - from));
+          e.inserted.push_back(out.size());
+          out += '\\';
+          from = p;
+        }
+        out.append(l.substr(from));
+        storage += out;
+        copied = end;
+        if (escaped.size() < 10)
+          diag.warning(SourcePos{file, first_line + static_cast<uint32_t>(line), 1},
+                       "a table row of " + std::to_string(cells) + " cells is more than the limit of " +
+                           std::to_string(limit) + " (see --max-table-columns); it is shown as text");
+        else if (escaped.size() == 10)
+          diag.warning(SourcePos{file, first_line + static_cast<uint32_t>(line), 1},
+                       "more table rows over the limit of " + std::to_string(limit) + " cells are shown as text");
+        escaped.emplace(line, std::move(e));
+      }
+    }
+    if (eol == std::string_view::npos) break;
+    start = eol + 1;
+    ++line;
+  }
+  if (escaped.empty()) return body;
+  storage.append(body.substr(copied));
+  return storage;
+}
+
 // Maps cmark-gfm's (line, byte column) in the body to the original file's (line, char
 // column).
 class LineIndex {
  public:
-  LineIndex(std::string_view body, uint32_t first_line) : body_(body), first_line_(first_line) {
+  LineIndex(std::string_view body, uint32_t first_line, const EscapedLines& escaped)
+      : body_(body), first_line_(first_line), escaped_(escaped) {
     starts_.push_back(0);
     for (size_t i = 0; i < body.size(); ++i)
       if (body[i] == '\n') starts_.push_back(i + 1);
@@ -60,13 +152,51 @@ class LineIndex {
       size_t start = starts_[idx];
       size_t len = std::min(static_cast<size_t>(byte_col - 1), body_.size() - start);
       p.col = static_cast<uint32_t>(utf8_length(body_.substr(start, len))) + 1;
+      // Backslashes bound_table_cells() put in are not in the file.
+      auto e = escaped_.find(idx);
+      if (e != escaped_.end())
+        for (size_t at : e->second.inserted)
+          if (at < len && p.col > 1) --p.col;
     }
     return p;
+  }
+
+  // A code block's text as written: lines that bound_table_cells() escaped are put back.
+  // `first` is the 0-based body line of the literal's first line.
+  std::string undo_escapes(const std::string& literal, int first_line) const {
+    if (escaped_.empty() || first_line < 1) return literal;
+    std::string out;
+    size_t start = 0;
+    size_t idx = static_cast<size_t>(first_line) - 1;
+    while (start < literal.size()) {
+      size_t eol = literal.find('\n', start);
+      size_t end = eol == std::string::npos ? literal.size() : eol;
+      std::string_view l(literal.data() + start, end - start);
+      auto e = escaped_.find(idx);
+      size_t line_start = idx < starts_.size() ? starts_[idx] : body_.size();
+      size_t line_end = body_.find('\n', line_start);
+      std::string_view src = body_.substr(line_start, line_end == std::string_view::npos ? body_.npos : line_end - line_start);
+      if (e != escaped_.end() && src.size() >= l.size() && src.substr(src.size() - l.size()) == l) {
+        // The literal is the escaped line less a prefix (indentation, container markers).
+        size_t k = src.size() - l.size(), before = 0;
+        for (size_t at : e->second.inserted)
+          if (at < k) ++before;
+        out += e->second.original.substr(k - before);
+      } else {
+        out += l;
+      }
+      if (eol == std::string::npos) break;
+      out += '\n';
+      start = eol + 1;
+      ++idx;
+    }
+    return out;
   }
 
  private:
   std::string_view body_;
   uint32_t first_line_;
+  const EscapedLines& escaped_;
   std::vector<size_t> starts_;
 };
 
@@ -234,6 +364,11 @@ class Converter {
       b.kind = BlockKind::CodeBlock;
       const char* lit = cmark_node_get_literal(n);
       b.literal = lit ? lit : "";
+      // A fenced block's text starts on the line after its fence.
+      int fence_length = 0, fence_offset = 0;
+      char fence_char = 0;
+      bool fenced = cmark_node_get_fenced(n, &fence_length, &fence_offset, &fence_char) != 0;
+      b.literal = index_.undo_escapes(b.literal, cmark_node_get_start_line(n) + (fenced ? 1 : 0));
       const char* info = cmark_node_get_fence_info(n);
       std::string s = info ? info : "";
       b.info = s.substr(0, s.find_first_of(" \t{"));
@@ -508,6 +643,10 @@ Chapter parse_markdown(std::string_view bytes, const std::string& name, const st
   size_t skip = title_block(body, chapter.meta, body_line);
   body.remove_prefix(skip);
 
+  std::string bounded;
+  EscapedLines escaped;
+  body = bound_table_cells(body, options.max_table_columns, file, body_line, diag, bounded, escaped);
+
   std::call_once(g_extensions_once, [] { cmark_gfm_core_extensions_ensure_registered(); });
   cmark_parser* parser = cmark_parser_new(CMARK_OPT_FOOTNOTES);
   for (const char* ext : {"table", "strikethrough", "autolink", "tagfilter", "tasklist"})
@@ -515,7 +654,7 @@ Chapter parse_markdown(std::string_view bytes, const std::string& name, const st
   cmark_parser_feed(parser, body.data(), body.size());
   cmark_node* root = cmark_parser_finish(parser);
 
-  LineIndex index(body, body_line);
+  LineIndex index(body, body_line, escaped);
   Converter conv(file, index, diag, options, chapter.base_dir);
   conv.document(root, chapter);
   cmark_node_free(root);
