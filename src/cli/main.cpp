@@ -234,9 +234,20 @@ int main(int argc, char** argv) {
       return usage_error(std::string("refusing to write ") + backend.name() +
                          " to a terminal; give -o FILE or redirect the output");
     if (output == "-" && !depfile.empty()) return usage_error("--depfile needs an output file (-o FILE)");
+    // Nothing relconv reads may be overwritten by what it writes.
+    std::vector<std::string> read_files;
     for (const auto& in : inputs)
-      if (in != "-" && output != "-" && same_file(in, output))
+      if (in != "-") read_files.push_back(in);
+    if (!metadata_file.empty()) read_files.push_back(metadata_file);
+    if (!style.empty()) read_files.push_back(style);
+    for (const auto& in : read_files) {
+      if (output != "-" && same_file(in, output))
         return usage_error("output '" + output + "' is the input '" + in + "'; refusing to overwrite it");
+      if (!depfile.empty() && same_file(in, depfile))
+        return usage_error("depfile '" + depfile + "' is the input '" + in + "'; refusing to overwrite it");
+    }
+    if (!depfile.empty() && (depfile == output || same_file(depfile, output)))
+      return usage_error("--depfile and -o name the same file '" + depfile + "'");
     if (std::count(inputs.begin(), inputs.end(), std::string("-")) > 1)
       return usage_error("standard input ('-') can be read only once");
 

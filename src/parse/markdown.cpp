@@ -25,6 +25,10 @@
 #include <mutex>
 #include <sstream>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "parse/front_matter.h"
 #include "parse/html.h"
 #include "parse/parse.h"
@@ -563,6 +567,8 @@ void report_bad_bytes(std::string_view bytes, const std::vector<size_t>& bad, co
   }
 }
 
+std::string too_large_message(size_t size, size_t limit, bool at_least);
+
 // A pandoc title block: `% title`, `% author; author`, `% date` at the very top.
 size_t title_block(std::string_view body, Metadata& meta, uint32_t& lines) {
   size_t pos = 0;
@@ -610,10 +616,7 @@ Chapter parse_markdown(std::string_view bytes, const std::string& name, const st
   const std::string* file = chapter.source.get();
 
   if (bytes.size() > options.max_input_bytes)
-    throw Error(SourcePos{file, 0, 0}, "input is " + std::to_string(bytes.size() >> 20) +
-                                           " MiB, more than the limit of " +
-                                           std::to_string(options.max_input_bytes >> 20) +
-                                           " MiB (raise it with --max-input-size)");
+    throw Error(SourcePos{file, 0, 0}, too_large_message(bytes.size(), options.max_input_bytes, false));
 
   // A byte order mark is not content.
   if (bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0) bytes.remove_prefix(3);
@@ -662,24 +665,60 @@ Chapter parse_markdown(std::string_view bytes, const std::string& name, const st
   return chapter;
 }
 
-Chapter parse_file(const std::string& path, Diagnostics& diag, const ParseOptions& options) {
+namespace {
+
+std::string too_large_message(size_t size, size_t limit, bool at_least) {
+  std::string how_big = at_least ? "" : std::to_string((size + (1u << 20) - 1) >> 20) + " MiB, ";
+  return "input is " + how_big + "more than the limit of " + std::to_string(limit >> 20) +
+         " MiB (raise it with --max-input-size)";
+}
+
+// Reads a whole input, but never more than `limit` bytes: standard input, a pipe or
+// /dev/zero could otherwise fill the memory before the size is known. A folder is an
+// error of its own (an ifstream "reads" it as empty).
+std::string read_bounded(const std::string& path, const std::string& name, size_t limit) {
+  int fd = path == "-" ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(name, std::string("cannot read input: ") + std::strerror(errno));
+  struct FdCloser {
+    int fd;
+    ~FdCloser() {
+      if (fd > 0) ::close(fd);
+    }
+  } closer{fd};
+  struct stat st;
+  if (fstat(fd, &st) == 0) {
+    if (S_ISDIR(st.st_mode))
+      throw Error(name, "cannot read input: it is a folder (--out-dir converts the Markdown files in folders)");
+    if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > limit)
+      throw Error(name, too_large_message(static_cast<size_t>(st.st_size), limit, false));
+  }
   std::string data;
+  if (S_ISREG(st.st_mode)) data.reserve(static_cast<size_t>(st.st_size));
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw Error(name, std::string("cannot read input: ") + std::strerror(errno));
+    }
+    if (n == 0) break;
+    if (data.size() + static_cast<size_t>(n) > limit) throw Error(name, too_large_message(limit, limit, true));
+    data.append(buf, static_cast<size_t>(n));
+  }
+  return data;
+}
+
+}  // namespace
+
+Chapter parse_file(const std::string& path, Diagnostics& diag, const ParseOptions& options) {
+  std::string name = path == "-" ? "<stdin>" : path;
+  std::string data = read_bounded(path, name, options.max_input_bytes);
   std::string base_dir = ".";
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    data = ss.str();
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path, std::string("cannot read input: ") + std::strerror(errno));
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (in.bad()) throw Error(path, std::string("cannot read input: ") + std::strerror(errno));
-    data = ss.str();
+  if (path != "-") {
     size_t slash = path.rfind('/');
     base_dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
   }
-  return parse_markdown(data, path == "-" ? "<stdin>" : path, base_dir, diag, options);
+  return parse_markdown(data, name, base_dir, diag, options);
 }
 
 Document single_document(Chapter chapter) {
@@ -696,12 +735,8 @@ void set_metadata(Metadata& meta, const std::string& key, const std::string& yam
 }
 
 void read_metadata_file(Metadata& meta, const std::string& path, Diagnostics& diag, const ParseOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path, std::string("cannot read metadata file: ") + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
   auto name = std::make_shared<const std::string>(path);
-  std::string text = ss.str();
+  std::string text = read_bounded(path, path, options.max_input_bytes);
   // Metadata files may be YAML documents with or without --- fences.
   std::string_view yaml = text;
   uint32_t first_line = 1;
