@@ -9,14 +9,14 @@ build_pkgs=(g++ cmake ninja-build pkg-config make
   libcli11-dev doctest-dev libutf8proc-dev libxml2-dev libpng-dev libjpeg-dev zlib1g-dev
   libfontconfig-dev libfreetype-dev fonts-dejavu-core fonts-dejavu-extra fonts-droid-fallback)
 # Tests: third-party validators and readers of what relconv writes.
-test_pkgs=(epubcheck default-jre-headless qpdf poppler-utils mandoc groff groff-base man-db
+test_pkgs=(epubcheck default-jre-headless qpdf poppler-utils mandoc groff groff-base man-db python3 cmark-gfm bsdextrautils
   unzip libxml2-utils)
 # Optional extras by flag: --bench adds the tools the benchmark compares against,
 # --fuzz adds clang and its sanitizer runtimes.
 extra_pkgs=()
 for arg in "$@"; do
   case "$arg" in
-    --bench) extra_pkgs+=(hyperfine pandoc lowdown go-md2man cmark-gfm time) ;;
+    --bench) extra_pkgs+=(hyperfine pandoc lowdown go-md2man time) ;;
     --fuzz) extra_pkgs+=(clang libclang-rt-14-dev) ;;
     *) echo "setup.sh: unknown option '$arg' (known: --bench, --fuzz)" >&2; exit 2 ;;
   esac

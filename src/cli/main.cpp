@@ -156,6 +156,7 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
 
+  Diagnostics diag;  // outside the try: warnings said before an error are printed too
   try {
     ConvertOptions options;
     options.parse.max_input_bytes = max_input_mb << 20;
@@ -251,7 +252,6 @@ int main(int argc, char** argv) {
     if (std::count(inputs.begin(), inputs.end(), std::string("-")) > 1)
       return usage_error("standard input ('-') can be read only once");
 
-    Diagnostics diag;
     Document doc = load_document(inputs, options, diag);
     ResourceLoader resources(options.resource_paths, options.parse.max_input_bytes);
     std::string bytes = render(backend, doc, options.render, diag, resources);
@@ -271,6 +271,7 @@ int main(int argc, char** argv) {
     }
     return kExitOk;
   } catch (const Error& e) {
+    print(diag, quiet);
     std::cerr << e.what() << '\n';
     return e.exit_code();
   } catch (const std::bad_alloc&) {

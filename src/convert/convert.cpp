@@ -122,6 +122,7 @@ Document make_book(std::vector<Chapter> chapters, Metadata book_meta, const Conv
                      [](const Chapter& a, const Chapter& b) { return a.meta.title < b.meta.title; });
 
   Document doc;
+  doc.book = true;
   doc.meta = std::move(book_meta);
   if (doc.meta.title.empty()) {
     doc.meta.title = "Untitled";

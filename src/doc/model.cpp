@@ -121,7 +121,7 @@ void clear_block_ids(std::vector<Block>& blocks, bool keep_explicit) {
 
 void assign_ids(Document& doc) {
   IdSet ids;
-  const bool book = doc.chapters.size() > 1;
+  const bool book = doc.is_book();
   for (size_t c = 0; c < doc.chapters.size(); ++c) {
     Chapter& ch = doc.chapters[c];
     ch.id = ids.claim("chapter-" + std::to_string(c + 1));

@@ -195,7 +195,8 @@ struct Chapter {
 struct Document {
   Metadata meta;  // the book's metadata; for a single input, a copy of its chapter's
   std::vector<Chapter> chapters;
-  bool is_book() const { return chapters.size() > 1; }
+  bool book = false;  // assembled from several inputs (even if filtering left one chapter)
+  bool is_book() const { return book || chapters.size() > 1; }
 };
 
 // Plain text of inlines, as a reader would see it (alt text for images, no markup);

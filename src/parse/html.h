@@ -6,6 +6,7 @@
 // replaces it with model inlines; interpret_html_block() does the same for a block.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,10 @@ struct HtmlContext {
   const std::string& base_dir;
   Diagnostics& diag;
   const ParseOptions& options;
+  // Parses Markdown found where HTML was expected (a block whose first tag is broken), at
+  // `first_line` of the file, appending blocks to `out`. Bounded by reparse_depth.
+  std::function<void(const std::string& markdown, uint32_t first_line, std::vector<Block>& out)> parse_markdown;
+  int reparse_depth = 0;
 };
 
 void interpret_html_block(const std::string& html, const SourcePos& pos, HtmlContext& ctx,

@@ -18,6 +18,7 @@
 #include <cmark-gfm-extension_api.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -31,6 +32,7 @@
 
 #include "parse/front_matter.h"
 #include "parse/html.h"
+#include "parse/inlines.h"
 #include "parse/parse.h"
 #include "text/utf8.h"
 
@@ -43,6 +45,11 @@ extern cmark_node_type CMARK_NODE_STRIKETHROUGH;
 }
 
 namespace relconv {
+
+using detail::has_visible_content;
+using detail::is_blank_text;
+using detail::merge_texts;
+using detail::trim_inlines;
 
 namespace {
 
@@ -134,6 +141,32 @@ std::string_view bound_table_cells(std::string_view body, int max_cells, const s
   return storage;
 }
 
+// A URL that would run code when followed (javascript:, vbscript:) or smuggle a document
+// in (data: other than an image). Browsers ignore spaces and control characters in the
+// scheme and its case, so this does too. The same rule as html.cpp's for HTML links.
+bool is_active_url(const std::string& url) {
+  std::string s;
+  for (char c : url) {
+    if (std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c))) continue;
+    s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (s.size() >= 16) break;
+  }
+  return s.rfind("javascript:", 0) == 0 || s.rfind("vbscript:", 0) == 0 ||
+         (s.rfind("data:", 0) == 0 && s.rfind("data:image/", 0) != 0);
+}
+
+// Runs cmark-gfm with the GFM extensions and footnotes; the caller frees the tree.
+cmark_node* run_cmark(std::string_view text) {
+  std::call_once(g_extensions_once, [] { cmark_gfm_core_extensions_ensure_registered(); });
+  cmark_parser* parser = cmark_parser_new(CMARK_OPT_FOOTNOTES);
+  for (const char* ext : {"table", "strikethrough", "autolink", "tagfilter", "tasklist"})
+    if (cmark_syntax_extension* e = cmark_find_syntax_extension(ext)) cmark_parser_attach_syntax_extension(parser, e);
+  cmark_parser_feed(parser, text.data(), text.size());
+  cmark_node* root = cmark_parser_finish(parser);
+  cmark_parser_free(parser);
+  return root;
+}
+
 // Maps cmark-gfm's (line, byte column) in the body to the original file's (line, char
 // column).
 class LineIndex {
@@ -204,63 +237,6 @@ class LineIndex {
   std::vector<size_t> starts_;
 };
 
-bool is_blank_text(const Inline& in) {
-  if (in.kind == InlineKind::SoftBreak || in.kind == InlineKind::HardBreak) return true;
-  return in.kind == InlineKind::Text && in.literal.find_first_not_of(" \t\n") == std::string::npos;
-}
-
-bool has_visible_content(const std::vector<Inline>& inlines) {
-  for (const Inline& in : inlines) {
-    switch (in.kind) {
-      case InlineKind::Text:
-        if (!is_blank_text(in)) return true;
-        break;
-      case InlineKind::SoftBreak:
-      case InlineKind::HardBreak:
-        break;
-      case InlineKind::Code:
-      case InlineKind::Image:
-      case InlineKind::FootnoteRef:
-        return true;
-      default:
-        if (has_visible_content(in.children)) return true;
-    }
-  }
-  return false;
-}
-
-// Joins neighbouring text nodes (cmark-gfm splits text at every special character).
-void merge_text(std::vector<Inline>& inlines) {
-  std::vector<Inline> out;
-  out.reserve(inlines.size());
-  for (Inline& in : inlines) {
-    if (in.kind == InlineKind::Text && !out.empty() && out.back().kind == InlineKind::Text)
-      out.back().literal += in.literal;
-    else
-      out.push_back(std::move(in));
-  }
-  inlines = std::move(out);
-}
-
-// Removes leading and trailing breaks and blank text, so a block's inlines start and end
-// with content.
-void trim_inlines(std::vector<Inline>& inlines) {
-  while (!inlines.empty() && (inlines.back().kind == InlineKind::SoftBreak ||
-                              inlines.back().kind == InlineKind::HardBreak || is_blank_text(inlines.back())))
-    inlines.pop_back();
-  size_t lead = 0;
-  while (lead < inlines.size() && is_blank_text(inlines[lead])) ++lead;
-  inlines.erase(inlines.begin(), inlines.begin() + static_cast<long>(lead));
-  if (!inlines.empty() && inlines.front().kind == InlineKind::Text) {
-    auto& s = inlines.front().literal;
-    s.erase(0, s.find_first_not_of(" \t"));
-  }
-  if (!inlines.empty() && inlines.back().kind == InlineKind::Text) {
-    auto& s = inlines.back().literal;
-    s.erase(s.find_last_not_of(" \t") + 1);
-  }
-}
-
 class Converter {
  public:
   Converter(const std::string* file, const LineIndex& index, Diagnostics& diag, const ParseOptions& options,
@@ -300,22 +276,31 @@ class Converter {
     for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) block(n, out, depth);
   }
 
-  // Past the nesting limit: walk the subtree without recursion and keep its leaf blocks.
-  void flatten(cmark_node* root, std::vector<Block>& out) {
-    warn_depth(root);
+  // Calls `leaf` on each descendant of `root` for which `is_leaf` holds, without
+  // recursion and without entering the leaves.
+  template <class IsLeaf, class Leaf>
+  static void for_each_leaf(cmark_node* root, IsLeaf is_leaf, Leaf leaf) {
     cmark_iter* it = cmark_iter_new(root);
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
       cmark_node* n = cmark_iter_get_node(it);
-      if (ev != CMARK_EVENT_ENTER || n == root) continue;
-      cmark_node_type t = cmark_node_get_type(n);
-      if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING || t == CMARK_NODE_CODE_BLOCK ||
-          t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_THEMATIC_BREAK || t == CMARK_NODE_TABLE) {
-        block(n, out, 0);
-        cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
-      }
+      if (ev != CMARK_EVENT_ENTER || n == root || !is_leaf(cmark_node_get_type(n))) continue;
+      leaf(n);
+      cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
     }
     cmark_iter_free(it);
+  }
+
+  // Past the nesting limit: keep the subtree's leaf blocks, flat.
+  void flatten(cmark_node* root, std::vector<Block>& out) {
+    warn_depth(root);
+    for_each_leaf(
+        root,
+        [](cmark_node_type t) {
+          return t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING || t == CMARK_NODE_CODE_BLOCK ||
+                 t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_THEMATIC_BREAK || t == CMARK_NODE_TABLE;
+        },
+        [&](cmark_node* n) { block(n, out, 0); });
   }
 
   void block(cmark_node* n, std::vector<Block>& out, int depth) {
@@ -435,29 +420,40 @@ class Converter {
   }
 
   void html_block(const std::string& literal, const SourcePos& p, std::vector<Block>& out) {
-    detail::HtmlContext ctx{file_, base_dir_, diag_, options_};
+    detail::HtmlContext ctx{file_, base_dir_, diag_, options_, {}, 0};
+    ctx.reparse_depth = reparse_depth_;
+    ctx.parse_markdown = [this](const std::string& md, uint32_t first_line, std::vector<Block>& blocks) {
+      // Markdown found inside HTML gets the same table bound as the body.
+      std::string bounded;
+      EscapedLines escaped;
+      std::string_view text =
+          bound_table_cells(md, options_.max_table_columns, file_, first_line, diag_, bounded, escaped);
+      cmark_node* root = run_cmark(text);
+      LineIndex index(text, first_line, escaped);
+      Converter sub(file_, index, diag_, options_, base_dir_);
+      sub.reparse_depth_ = reparse_depth_ + 1;
+      sub.warned_depth_ = warned_depth_;
+      sub.blocks(root, blocks, 0);
+      cmark_node_free(root);
+    };
     detail::interpret_html_block(literal, p, ctx, out);
   }
 
   void inlines(cmark_node* parent, std::vector<Inline>& out, int depth) {
     for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) inline_node(n, out, depth);
-    merge_text(out);
-    detail::HtmlContext ctx{file_, base_dir_, diag_, options_};
+    merge_texts(out);
+    detail::HtmlContext ctx{file_, base_dir_, diag_, options_, {}, 0};
     detail::interpret_inline_html(out, ctx);
   }
 
   void flatten_inlines(cmark_node* root, std::vector<Inline>& out) {
     warn_depth(root);
-    cmark_iter* it = cmark_iter_new(root);
-    cmark_event_type ev;
-    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-      cmark_node* n = cmark_iter_get_node(it);
-      if (ev != CMARK_EVENT_ENTER || n == root) continue;
-      cmark_node_type t = cmark_node_get_type(n);
-      if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
-        inline_node(n, out, 0);
-    }
-    cmark_iter_free(it);
+    for_each_leaf(
+        root,
+        [](cmark_node_type t) {
+          return t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK;
+        },
+        [&](cmark_node* n) { inline_node(n, out, 0); });
   }
 
   void inline_node(cmark_node* n, std::vector<Inline>& out, int depth) {
@@ -502,7 +498,13 @@ class Converter {
       const char* title = cmark_node_get_title(n);
       in.url = url ? url : "";
       in.title = title ? title : "";
-      merge_text(in.children);
+      merge_texts(in.children);
+      if (is_active_url(in.url)) {
+        // The link goes; its text stays (as html.cpp does for <a href="javascript:…">).
+        diag_.warning(in.pos, "link to '" + in.url.substr(0, 40) + "' removed (it would run code)");
+        for (Inline& c : in.children) out.push_back(std::move(c));
+        return;
+      }
       if (!has_visible_content(in.children)) {
         if (heading_ || in.url.empty()) return;  // an anchor: nothing to show
         in.children.clear();
@@ -518,6 +520,11 @@ class Converter {
       const char* title = cmark_node_get_title(n);
       in.url = url ? url : "";
       in.title = title ? title : "";
+      if (is_active_url(in.url)) {
+        diag_.warning(in.pos, "image '" + in.url.substr(0, 40) + "' removed (it would run code); showing its alt text");
+        for (Inline& c : in.children) out.push_back(std::move(c));
+        return;
+      }
     } else if (type == CMARK_NODE_FOOTNOTE_REFERENCE) {
       in.kind = InlineKind::FootnoteRef;
       in.note = std::atoi(literal().c_str());
@@ -543,6 +550,7 @@ class Converter {
   std::vector<cmark_node*> footnote_defs_;
   bool heading_ = false;
   bool warned_depth_ = false;
+  int reparse_depth_ = 0;
 };
 
 // Reports invalid UTF-8 and NUL bytes at their line and column in the original bytes.
@@ -649,19 +657,11 @@ Chapter parse_markdown(std::string_view bytes, const std::string& name, const st
   std::string bounded;
   EscapedLines escaped;
   body = bound_table_cells(body, options.max_table_columns, file, body_line, diag, bounded, escaped);
-
-  std::call_once(g_extensions_once, [] { cmark_gfm_core_extensions_ensure_registered(); });
-  cmark_parser* parser = cmark_parser_new(CMARK_OPT_FOOTNOTES);
-  for (const char* ext : {"table", "strikethrough", "autolink", "tagfilter", "tasklist"})
-    if (cmark_syntax_extension* e = cmark_find_syntax_extension(ext)) cmark_parser_attach_syntax_extension(parser, e);
-  cmark_parser_feed(parser, body.data(), body.size());
-  cmark_node* root = cmark_parser_finish(parser);
-
+  cmark_node* root = run_cmark(body);
   LineIndex index(body, body_line, escaped);
   Converter conv(file, index, diag, options, chapter.base_dir);
   conv.document(root, chapter);
   cmark_node_free(root);
-  cmark_parser_free(parser);
   return chapter;
 }
 

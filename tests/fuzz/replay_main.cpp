@@ -2,12 +2,13 @@
 // normal build (and the sanitizer build) replays every input the fuzzer ever found
 // (tests/fuzz/regressions/) and the seeds as ordinary tests.
 //
-//   replay [--each-format | --prefix-formats] FILE-OR-FOLDER...
+//   replay [--each-format | --prefix-formats] [--only-md] FILE-OR-FOLDER...
 //
 // --each-format: the input's first byte picks the format (fuzz_render); run it with
 //   every registered backend in turn by replacing that byte.
 // --prefix-formats: the input is plain Markdown; run it with every backend by putting
 //   each backend's index in front.
+// --only-md: in folders, only *.md files (the golden folders hold expected outputs too).
 // Folders are read recursively, in sorted order. A crash or sanitizer report fails the
 // process; each input's name is printed first so the failing one is known.
 #include <algorithm>
@@ -36,6 +37,7 @@ void run(const std::string& bytes) {
 
 int main(int argc, char** argv) {
   enum { Plain, EachFormat, PrefixFormats } mode = Plain;
+  bool only_md = false;
   std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -43,10 +45,14 @@ int main(int argc, char** argv) {
       mode = EachFormat;
     } else if (arg == "--prefix-formats") {
       mode = PrefixFormats;
+    } else if (arg == "--only-md") {
+      only_md = true;
     } else if (fs::is_directory(arg)) {
       std::vector<std::string> found;
       for (const auto& e : fs::recursive_directory_iterator(arg))
-        if (e.is_regular_file() && e.path().filename().string()[0] != '.') found.push_back(e.path().string());
+        if (e.is_regular_file() && e.path().filename().string()[0] != '.' &&
+            (!only_md || e.path().extension() == ".md"))
+          found.push_back(e.path().string());
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
     } else if (fs::is_regular_file(arg)) {

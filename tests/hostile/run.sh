@@ -80,7 +80,7 @@ case_encoding() {
 case_big() {
   python3 "$here/gen.py" big big.md 50
   run 120 "$relconv" --to txt -o big.txt big.md
-  expect "50 MB document to txt" 0 '' && ok "50 MB: last words" "tail -3 big.txt | grep -q 'last words of the big document'"
+  expect "50 MB document to txt" 0 '' && ok "50 MB: last words" "grep -q 'last words of the big document' big.txt"
   run 30 "$relconv" --to txt --max-input-size 10 -o refused.txt big.md
   expect "50 MB over --max-input-size 10" 1 '^big.md: error: input is 51 MiB, more than the limit of 10 MiB'
   ok "refused: no output" "[ ! -e refused.txt ]"
@@ -97,7 +97,18 @@ case_big() {
 }
 
 case_nesting() {
-  for kind in quotes lists ordered mixed indented emphasis brackets links divs spans; do
+  nest quotes lists ordered mixed indented emphasis brackets links
+  run 30 "$relconv" --to txt quotes.md
+  ok "quotes: flattening warned with position" "grep -q '^quotes.md:1:[0-9]*: warning: content nested deeper than 64 levels is flattened' err.txt"
+  run 30 "$relconv" --to txt --max-nesting 5 lists.md
+  ok "--max-nesting 5" "grep -q 'deeper than 5 levels' err.txt"
+}
+
+# Raw HTML nested 10,000 deep (libxml2 stops at 255 levels).
+case_html_nesting() { nest divs spans; }
+
+nest() {
+  for kind in "$@"; do
     python3 "$here/gen.py" "$kind" "$kind.md"
     for f in "${formats[@]}"; do
       run 30 "$relconv" --to "$f" -o "$kind$(ext_of "$f")" "$kind.md"
@@ -105,10 +116,6 @@ case_nesting() {
       ok "nesting $kind/$f: text kept" "text_of $f $kind$(ext_of "$f") | grep -q 'deep'"
     done
   done
-  run 30 "$relconv" --to txt quotes.md
-  ok "quotes: flattening warned with position" "grep -q '^quotes.md:1:[0-9]*: warning: content nested deeper than 64 levels is flattened' err.txt"
-  run 30 "$relconv" --to txt --max-nesting 5 lists.md
-  ok "--max-nesting 5" "grep -q 'deeper than 5 levels' err.txt"
 }
 
 case_wide_table() {
@@ -332,7 +339,7 @@ case_folder_input() {
   expect "a folder without --out-dir" 1 '^folder: error: cannot read input: it is a folder'
 }
 
-all=(encoding big nesting wide_table yaml paths active_content output_is_input unwritable images fonts batch folder_input)
+all=(encoding big nesting html_nesting wide_table yaml paths active_content output_is_input unwritable images fonts batch folder_input)
 cases=("$@"); [ ${#cases[@]} -gt 0 ] || cases=("${all[@]}")
 for c in "${cases[@]}"; do
   start=$SECONDS

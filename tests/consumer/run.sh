@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs relconv from BUILD into a temporary prefix and builds tests/consumer/project with
+# Ninja and with Make: the first build converts, a second does nothing, touching the image
+# of post A rebuilds exactly post A and the book, and the library links and runs.
+#   run.sh BUILD_DIR FORMAT
+set -uo pipefail
+build=$(realpath "$1") format=$2
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+failed=0 passed=0
+ok() { if eval "$2"; then passed=$((passed + 1)); else echo "FAIL: $1"; failed=$((failed + 1)); fi; }
+cmake --install "$build" --prefix "$work/prefix" > "$work/install.log" 2>&1 || { cat "$work/install.log"; exit 1; }
+stamp() { stat -c %Y.%y "$1" 2>/dev/null; }
+for gen in Ninja "Unix Makefiles"; do
+  src="$work/src-${gen// /_}" bld="$work/build-${gen// /_}"
+  cp -r "$here/project" "$src"
+  cmake -S "$src" -B "$bld" -G "$gen" -DCMAKE_PREFIX_PATH="$work/prefix" -DFORMAT="$format" > "$work/cfg.log" 2>&1 \
+    || { echo "FAIL: configure with $gen"; cat "$work/cfg.log"; failed=$((failed + 1)); continue; }
+  cmake --build "$bld" > "$work/b1.log" 2>&1 || { echo "FAIL: first build with $gen"; cat "$work/b1.log"; failed=$((failed + 1)); continue; }
+  ok "$gen: first build converts" "[ -s '$bld/a.$format' ] && [ -s '$bld/b.$format' ] && [ -s '$bld/book.$format' ]"
+  ok "$gen: depfile lists the image" "grep -q 'docs/a/pic.png' '$bld/a.$format.d'"
+  a1=$(stamp "$bld/a.$format") b1=$(stamp "$bld/b.$format") k1=$(stamp "$bld/book.$format")
+  sleep 1
+  cmake --build "$bld" > "$work/b2.log" 2>&1
+  ok "$gen: second build converts nothing" "! grep -q 'relconv:' '$work/b2.log' && [ '$(stamp "$bld/a.$format")' = '$a1' ]"
+  touch "$src/docs/a/pic.png"
+  cmake --build "$bld" > "$work/b3.log" 2>&1
+  ok "$gen: touching the image rebuilds post A" "[ '$(stamp "$bld/a.$format")' != '$a1' ]"
+  ok "$gen: ... and the book that includes it" "[ '$(stamp "$bld/book.$format")' != '$k1' ]"
+  ok "$gen: ... but not post B" "[ '$(stamp "$bld/b.$format")' = '$b1' ]"
+  ok "$gen: the library API works" "'$bld/use_api' '$src/docs/b/index.md' | grep -q 'Post B has only text.'"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
