@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
   std::string to, output, out_dir, metadata_file, style, depfile, order = "auto";
   std::vector<std::string> metadata, resource_paths, tags;
   int columns = 72, toc_depth = 2, jobs = 0, max_nesting = 64, max_table_columns = 1000;
-  size_t max_input_mb = 128;
+  size_t max_input_mb = 64;
   bool list_formats = false, include_drafts = false, fail_on_warning = false, quiet = false, toc = false,
        if_changed = false;
 
@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
   app.add_flag("--if-changed", if_changed, "Leave outputs whose bytes would not change untouched");
   app.add_flag("--fail-on-warning", fail_on_warning, "Treat warnings as errors (exit code 4, no output)");
   app.add_flag("-q,--quiet", quiet, "Print errors only");
-  app.add_option("--max-input-size", max_input_mb, "Refuse inputs larger than this many MiB (default 128)")
+  app.add_option("--max-input-size", max_input_mb, "Refuse inputs larger than this many MiB (default 64)")
       ->check(CLI::Range(1, 4096));
   app.add_option("--max-nesting", max_nesting, "Flatten lists and quotes nested deeper than this (default 64)")
       ->check(CLI::Range(1, 1000));
