@@ -4,12 +4,14 @@
 
 namespace relconv {
 namespace text { const Backend& backend(); }
+namespace man { const Backend& backend(); }
 namespace tree { const Backend& backend(); }
 
 const std::vector<const Backend*>& backends() {
   static const std::vector<const Backend*> table = {
       &text::backend(),
       &tree::backend(),
+      &man::backend(),
   };
   return table;
 }

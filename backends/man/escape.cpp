@@ -1,0 +1,158 @@
+// Escaping text for roff (see escape.h for the rules and their references).
+#include "backends/man/escape.h"
+
+#include <cstdio>
+
+#include "text/utf8.h"
+
+namespace relconv::man {
+
+namespace {
+
+// Named glyphs of groff_char(7) that mandoc_char(7) also documents, for the punctuation
+// blog posts use most; they read better in the page source than \[uXXXX].
+const char* named_glyph(char32_t cp) {
+  switch (cp) {
+    case 0x2014: return "\\(em";
+    case 0x2013: return "\\(en";
+    case 0x2018: return "\\(oq";
+    case 0x2019: return "\\(cq";
+    case 0x201C: return "\\(lq";
+    case 0x201D: return "\\(rq";
+    case 0x2022: return "\\(bu";
+    case 0x00A9: return "\\(co";
+    case 0x00AE: return "\\(rg";
+    case 0x00B0: return "\\(de";
+    case 0x00D7: return "\\(mu";
+    case 0x2122: return "\\(tm";
+    case 0x2192: return "\\(->";
+    case 0x2190: return "\\(<-";
+    default: return nullptr;
+  }
+}
+
+// Characters the PostScript fonts groff uses by default certainly have: Latin-1 and the
+// named punctuation above. Anything else gets a fallback definition (glyph_fallbacks).
+bool surely_in_ps_fonts(char32_t cp) {
+  return (cp >= 0xA0 && cp <= 0xFF) || named_glyph(cp) != nullptr || cp == 0x2026;
+}
+
+void append_unicode(std::string& out, char32_t cp, std::set<char32_t>* used) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "\\[u%04X]", static_cast<unsigned>(cp));
+  out += buf;
+  if (used && !surely_in_ps_fonts(cp)) used->insert(cp);
+}
+
+bool is_word_start(std::string_view s, size_t i) {
+  if (i == 0) return true;
+  char p = s[i - 1];
+  return p == ' ' || p == '\t' || p == '\n' || p == '(' || p == '[' || p == '/';
+}
+
+// A prose word like "--enable-shared" or "-O2" is an option: its hyphens are minus signs
+// (groff_man(7): "use \- for options").
+bool starts_option_word(std::string_view s, size_t i) {
+  if (s[i] != '-' || !is_word_start(s, i)) return false;
+  size_t j = i + 1;
+  if (j < s.size() && s[j] == '-') ++j;
+  return j < s.size() && ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') ||
+                          (s[j] >= '0' && s[j] <= '9'));
+}
+
+}  // namespace
+
+std::string escape(std::string_view text, TextMode mode, std::set<char32_t>* used) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  bool option_word = false;
+  size_t i = 0;
+  while (i < text.size()) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      char32_t cp = utf8_decode(text, i);
+      if (cp == 0xA0) out += "\\ ";          // unbreakable space
+      else if (cp == 0xAD) out += "\\%";     // soft hyphen: a hyphenation point
+      else if (cp == 0x200B) out += "\\:";   // zero-width space: a break point
+      else if (cp == 0xFEFF) {}              // byte order mark: nothing to show
+      else if (const char* g = named_glyph(cp)) out += g;
+      else append_unicode(out, cp, used);
+      continue;
+    }
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') option_word = false;
+    if (mode == TextMode::Prose && starts_option_word(text, i)) option_word = true;
+    switch (c) {
+      case '\\': out += "\\(rs"; break;
+      case '-': out += (mode == TextMode::Code || option_word) ? "\\-" : "-"; break;
+      case '"': out += "\\(dq"; break;
+      case '~': out += "\\(ti"; break;
+      case '^': out += "\\(ha"; break;
+      case '\'': out += mode == TextMode::Code ? "\\(aq" : "'"; break;
+      case '`': out += mode == TextMode::Code ? "\\(ga" : "`"; break;
+      case '\n': case '\t': case '\r': out += ' '; break;
+      default:
+        if (c >= 0x20 && c != 0x7F) out += static_cast<char>(c);  // drop controls
+        break;
+    }
+    ++i;
+  }
+  return out;
+}
+
+std::string escape_url(std::string_view url, std::set<char32_t>* used) {
+  // Break points go after each '/' of the path, before '?', '#' and '&', and, inside a
+  // long run without them (a slug of a hundred characters), after '-', '_' and '.'.
+  std::string out;
+  size_t start = 0;   // start of the part not yet written
+  size_t run = 0;     // characters since the last break point
+  bool in_path = false;  // the host name is never broken
+  auto emit = [&](size_t end) {
+    out += escape(url.substr(start, end - start), TextMode::Code, used);
+    start = end;
+  };
+  for (size_t i = 0; i < url.size(); ++i) {
+    char c = url[i];
+    if ((c == '?' || c == '#' || c == '&') && i > start) {
+      emit(i);
+      out += "\\:";
+      run = 0;
+    }
+    ++run;
+    bool last = i + 1 == url.size();
+    bool slash = c == '/' && !(i + 1 < url.size() && url[i + 1] == '/') &&
+                 !(i > 0 && url[i - 1] == '/');
+    bool long_run = in_path && (c == '-' || c == '_' || c == '.') && run >= 20;
+    in_path = in_path || slash;
+    if (!last && (slash || long_run)) {
+      emit(i + 1);
+      out += "\\:";
+      run = 0;
+    }
+  }
+  emit(url.size());
+  return out;
+}
+
+std::string quote_arg(const std::string& escaped) {
+  if (!escaped.empty() && escaped.find(' ') == std::string::npos) return escaped;
+  return "\"" + escaped + "\"";
+}
+
+std::string protect_line(std::string line) {
+  if (!line.empty() && (line[0] == '.' || line[0] == '\'' || line[0] == ' '))
+    line.insert(0, "\\&");
+  return line;
+}
+
+std::string glyph_fallbacks(const std::set<char32_t>& used) {
+  std::string out;
+  for (char32_t cp : used) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, ".if !c\\[u%04X] .char \\[u%04X] <U+%04X>\n",
+                  static_cast<unsigned>(cp), static_cast<unsigned>(cp), static_cast<unsigned>(cp));
+    out += buf;
+  }
+  return out;
+}
+
+}  // namespace relconv::man

@@ -1,0 +1,1110 @@
+// The man page backend (see man.h). One Page object walks the model and writes roff;
+// text goes through escape.h, markup is written here.
+//
+// Layout of a page:
+//   '\" t                      only when the page has a table (tells man(1) to run tbl)
+//   .TH NAME SECTION DATE SOURCE MANUAL
+//   .ad l                      see Page::header
+//   .if !c\[uXXXX] ...         fallbacks for characters the PostScript fonts may lack
+//   .SH NAME                   from the source's NAME section, else generated
+//   .SH DESCRIPTION            when the body does not start with a section of its own
+//   ...                        the body; a book has one .SH per chapter
+//   .SH NOTES                  the footnotes
+#include "backends/man/man.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <set>
+
+#include <utf8proc.h>
+
+#include "backends/man/escape.h"
+#include "text/utf8.h"
+
+namespace relconv::man {
+
+namespace {
+
+// Input text lines are kept under 80 bytes: `mandoc -T lint` reports longer lines that
+// could have been broken (STYLE: "input text line longer than 80 bytes"), and it counts
+// a line of exactly 80 that ends a sentence as longer (it adds the sentence space).
+constexpr size_t kMaxLine = 79;
+
+// Fonts as bits, so emphasis inside strong is bold italic and closing either restores the
+// other (a font stack instead of \fP, which only remembers one previous font).
+enum Font : unsigned { kRoman = 0, kItalic = 1, kBold = 2 };
+
+const char* font_escape(unsigned font) {
+  switch (font) {
+    case kItalic: return "\\f[I]";
+    case kBold: return "\\f[B]";
+    case kItalic | kBold: return "\\f[BI]";
+    default: return "\\f[R]";
+  }
+}
+
+// Capitals of every letter, not only ASCII ones: mandoc's STYLE check "lower case
+// character in document title" looks at accented letters too.
+std::string upper_all(const std::string& s) {
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) utf8_append(out, static_cast<char32_t>(utf8proc_toupper(
+                                            static_cast<utf8proc_int32_t>(utf8_decode(s, i)))));
+  return out;
+}
+
+std::string upper_ascii(std::string s) {
+  for (char& c : s)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return s;
+}
+
+std::string lower_ascii(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+// Standard man page section names (man-pages(7), mdoc(7)); a heading that spells one of
+// them in another case is written in capitals, as every man page reader expects.
+bool is_standard_section(const std::string& upper) {
+  static const std::set<std::string> names = {
+      "NAME", "SYNOPSIS", "CONFIGURATION", "DESCRIPTION", "OPTIONS", "EXIT STATUS",
+      "RETURN VALUE", "ERRORS", "ENVIRONMENT", "FILES", "VERSIONS", "ATTRIBUTES",
+      "CONFORMING TO", "STANDARDS", "HISTORY", "NOTES", "CAVEATS", "BUGS", "EXAMPLE",
+      "EXAMPLES", "AUTHORS", "AUTHOR", "SEE ALSO", "COMMANDS", "EXIT CODES", "COPYRIGHT",
+      "SECURITY CONSIDERATIONS", "DIAGNOSTICS", "REPORTING BUGS"};
+  return names.count(upper) != 0;
+}
+
+// "Python 3.12.4 released" -> "python-3.12.4-released": letters, digits, '.', '_' and
+// '+' are kept, every other run becomes one '-'.
+std::string name_from_title(const std::string& title) {
+  // Accents are dropped ("Ziadé" -> "ziade"): a page name is also a file name and what
+  // people type after `man`, and mandoc's title check reads \[u00C9] as lower case.
+  std::string ascii = title;
+  utf8proc_uint8_t* folded = nullptr;
+  if (utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(title.data()),
+                   static_cast<utf8proc_ssize_t>(title.size()), &folded,
+                   static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
+                                                  UTF8PROC_STRIPMARK)) >= 0 &&
+      folded) {
+    ascii = reinterpret_cast<const char*>(folded);
+  }
+  std::free(folded);
+  std::string out;
+  bool dash = false;
+  for (unsigned char c : ascii) {
+    bool keep = std::isalnum(c) || c == '.' || c == '_' || c == '+' || c >= 0x80;
+    if (keep) {
+      if (dash && !out.empty()) out += '-';
+      dash = false;
+      out += static_cast<char>(std::tolower(c));
+    } else {
+      dash = true;
+    }
+  }
+  // The name is printed twice in the header line, "NAME(7)  manual  NAME(7)"; past about
+  // 20 characters the three overlap on an 80-column terminal in groff. Whole words are
+  // kept; the NAME section still gives the full title.
+  constexpr size_t kMaxName = 20;
+  if (out.size() > kMaxName) {
+    size_t cut = out.rfind('-', kMaxName);
+    out.resize(cut == std::string::npos || cut == 0 ? kMaxName : cut);
+  }
+  while (!out.empty() && (out.back() == '.' || out.back() == '-')) out.pop_back();
+  return out.empty() ? "untitled" : out;
+}
+
+// "2024-06-07T10:00:00Z" -> "2024-06-07". groff_man(7) recommends ISO 8601 dates in .TH
+// and mandoc accepts them without a message; anything else is kept as written.
+std::string page_date(const Metadata& meta, int64_t source_date_epoch) {
+  std::string d = !meta.updated.empty() ? meta.updated : meta.date;
+  if (d.size() >= 10 && std::isdigit(static_cast<unsigned char>(d[0])) && d[4] == '-' &&
+      d[7] == '-')
+    return d.substr(0, 10);
+  if (!d.empty()) return d;
+  if (source_date_epoch >= 0) {
+    std::time_t t = static_cast<std::time_t>(source_date_epoch);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+  }
+  return "";
+}
+
+// mandoc's names for the manuals of each section, used when the source names none, so
+// groff and mandoc print the same header.
+std::string default_manual(const std::string& section) {
+  switch (section.empty() ? '7' : section[0]) {
+    case '1': return "General Commands Manual";
+    case '2': return "System Calls Manual";
+    case '3': return "Library Functions Manual";
+    case '4': return "Device Drivers Manual";
+    case '5': return "File Formats Manual";
+    case '6': return "Games Manual";
+    case '8': return "System Manager's Manual";
+    case '9': return "Kernel Developer's Manual";
+    default: return "Miscellaneous Information Manual";
+  }
+}
+
+std::string extra_string(const Metadata& meta, const char* key) {
+  for (const auto& [k, v] : meta.extra)
+    if (k == key && (v.kind == MetaValue::Kind::String || v.kind == MetaValue::Kind::Number))
+      return v.string;
+  return "";
+}
+
+bool starts_with(const std::string& s, const std::string& prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// Parses "name(section)" (a `% name(1)` title line or a title of that form).
+bool parse_name_section(const std::string& s, std::string& name, std::string& section) {
+  size_t open = s.find('(');
+  if (open == std::string::npos || open == 0 || s.empty() || s.back() != ')') return false;
+  std::string sec = s.substr(open + 1, s.size() - open - 2);
+  if (sec.empty() || !std::isdigit(static_cast<unsigned char>(sec[0])) || sec.size() > 8)
+    return false;
+  name = s.substr(0, open);
+  while (!name.empty() && name.back() == ' ') name.pop_back();
+  if (name.empty() || name.find(' ') != std::string::npos) return false;
+  section = sec;
+  return true;
+}
+
+// Whether inlines need font changes or more than their plain text to show (headings with
+// none are written on the macro line). Links in headings show their text only.
+bool has_font_markup(const std::vector<Inline>& list) {
+  for (const Inline& in : list) {
+    switch (in.kind) {
+      case InlineKind::Text:
+      case InlineKind::SoftBreak:
+      case InlineKind::HardBreak:
+        break;
+      case InlineKind::Link:
+      case InlineKind::Strike:
+      case InlineKind::Small:
+      case InlineKind::Superscript:
+      case InlineKind::Subscript:
+        if (has_font_markup(in.children)) return true;
+        break;
+      case InlineKind::Emph:
+      case InlineKind::Strong:
+      case InlineKind::Code:
+      case InlineKind::Kbd:
+      case InlineKind::Image:
+      case InlineKind::FootnoteRef:
+        return true;
+    }
+  }
+  return false;
+}
+
+bool is_mailto(const std::string& url) {
+  return url.size() > 7 && lower_ascii(url.substr(0, 7)) == "mailto:";
+}
+
+// A line of text that starts like a command-line option: "-v", "--output".
+bool looks_like_option(const std::string& text) {
+  return text.size() > 1 && text[0] == '-' &&
+         (std::isalnum(static_cast<unsigned char>(text[1])) || text[1] == '-');
+}
+
+class Page {
+ public:
+  Page(const RenderContext& ctx) : ctx_(ctx) {}
+
+  std::string render();
+
+ private:
+  // --- Output lines -------------------------------------------------------------------
+  void write_line(std::string line);
+  void macro(const std::string& line);
+  void flush(bool join_next = false);
+  void flush_tag();
+  void close_ue();
+
+  // --- Inline flow --------------------------------------------------------------------
+  void put(const std::string& escaped);
+  void space() {
+    close_ue();
+    buf_ += ' ';
+  }
+  void push_font(unsigned bits) {
+    fonts_.push_back(want_);
+    want_ |= bits;
+  }
+  void pop_font() {
+    want_ = fonts_.back();
+    fonts_.pop_back();
+  }
+  void set_base_font(unsigned font) {
+    base_ = font;
+    want_ = font;
+    font_ = font;
+  }
+  void inlines(const std::vector<Inline>& list, bool plain = false);
+  void inline_node(const Inline& in, bool plain);
+  void link(const Inline& in, bool plain);
+
+  // --- Blocks -------------------------------------------------------------------------
+  void begin_block();
+  void blocks(const std::vector<Block>& list);
+  void block(const std::vector<Block>& list, size_t& i);
+  void heading(const Block& b);
+  void section_heading(const std::string& macro_name, const std::vector<Inline>& text);
+  void paragraph(const Block& b);
+  bool option_paragraph(const std::vector<Block>& list, size_t& i);
+  void name_paragraph(const Block& b);
+  void code_block(const std::string& literal);
+  void list_block(const Block& b);
+  void item_blocks(const std::vector<Block>& list, const std::string& indent);
+  void definition_list(const Block& b);
+  void table(const Block& b);
+  std::string table_cell(const TableCell& cell);
+  void footnotes(const Chapter& ch, bool as_subsection);
+  void chapter_body(const Chapter& ch, size_t first);
+
+  std::string header();
+
+  const RenderContext& ctx_;
+  const Chapter* chapter_ = nullptr;
+  std::string out_;             // the body, after the header
+  std::set<char32_t> used_;     // code points needing a glyph fallback
+  bool has_table_ = false;
+  bool at_start_ = true;        // no .PP needed before the next block
+  std::string section_;         // the current .SH, in capitals
+  int shift_ = 0;               // heading level - shift_: 1 = .SH, 2 = .SS, deeper = bold
+  bool in_link_ = false;
+
+  std::string buf_;             // escaped text not yet written; ' ' marks a break point
+  bool ue_pending_ = false;     // a .UE/.ME waits for the punctuation that follows it
+  std::string ue_macro_;
+  unsigned base_ = kRoman;      // the font the surrounding macro sets
+  unsigned font_ = kRoman;      // the font in effect in buf_
+  unsigned want_ = kRoman;      // the font the next text needs
+  std::vector<unsigned> fonts_;
+};
+
+// --- Output lines ---------------------------------------------------------------------
+
+void Page::write_line(std::string line) {
+  // A line that ends in "\ " (an escaped space) ends in white space as far as mandoc's
+  // "whitespace at end of input line" check goes: end it with a zero-width \&.
+  if (!line.empty() && line.back() == ' ') line += "\\&";
+  out_ += line;
+  out_ += '\n';
+}
+
+void Page::macro(const std::string& line) {
+  flush();
+  write_line(line);
+}
+
+// Writes the pending text as lines of at most kMaxLine bytes, broken at break points.
+// With join_next, the text continues without a space after the macro that follows
+// (`\c`, groff(7) and mandoc_char(7) "interrupt text").
+void Page::flush(bool join_next) {
+  close_ue();
+  bool ends_in_space = buf_.empty() || (buf_.back() == ' ' && !(buf_.size() > 1 &&
+                                                              buf_[buf_.size() - 2] == '\\'));
+  if (font_ != base_ && !buf_.empty()) {
+    // The font is closed before trailing spaces, at the end of the last word.
+    size_t end = buf_.size();
+    while (end > 0 && buf_[end - 1] == ' ' && !(end > 1 && buf_[end - 2] == '\\')) --end;
+    buf_.insert(end, font_escape(base_));
+  }
+  font_ = base_;
+  std::vector<std::string> words;
+  size_t i = 0;
+  while (i < buf_.size()) {
+    while (i < buf_.size() && buf_[i] == ' ') ++i;
+    size_t start = i;
+    // A break point is an unescaped space: "\ " is an unbreakable one.
+    while (i < buf_.size() && !(buf_[i] == ' ' && (i == start || buf_[i - 1] != '\\'))) ++i;
+    if (i > start) words.push_back(buf_.substr(start, i - start));
+  }
+  buf_.clear();
+  if (words.empty()) return;
+  std::string line;
+  std::vector<std::string> lines;
+  // The bytes a line may gain when written: `\&` in front (protect_line), `\c` or `\&`
+  // at the end.
+  auto written_size = [](const std::string& l) {
+    return l.size() + 2 + ((l[0] == '.' || l[0] == '\'') ? 2 : 0);
+  };
+  for (const std::string& w : words) {
+    if (!line.empty() && written_size(line + ' ' + w) > kMaxLine) {
+      lines.push_back(line);
+      line.clear();
+    }
+    if (!line.empty()) line += ' ';
+    line += w;
+  }
+  lines.push_back(line);
+  if (join_next && !ends_in_space) lines.back() += "\\c";
+  for (std::string& l : lines) write_line(protect_line(std::move(l)));
+}
+
+// The tag of .TP is exactly the next input line (groff_man(7) "next-line scope"), so it
+// is written as one line whatever its length, with unbreakable spaces: mandoc's line
+// length check only counts lines it could have broken.
+void Page::flush_tag() {
+  close_ue();
+  if (font_ != base_ && !buf_.empty()) buf_ += font_escape(base_);
+  font_ = base_;
+  std::string line;
+  bool space = false;
+  for (size_t i = 0; i < buf_.size(); ++i) {
+    bool brk = buf_[i] == ' ' && !(i > 0 && buf_[i - 1] == '\\');
+    if (brk) {
+      space = !line.empty();
+      continue;
+    }
+    if (space) line += "\\ ";
+    space = false;
+    line += buf_[i];
+  }
+  buf_.clear();
+  if (!line.empty()) write_line(protect_line(line));
+}
+
+void Page::close_ue() {
+  if (!ue_pending_) return;
+  ue_pending_ = false;
+  write_line(ue_macro_);
+}
+
+// --- Inline flow ------------------------------------------------------------------------
+
+void Page::put(const std::string& escaped) {
+  if (escaped.empty()) return;
+  std::string text = escaped;
+  if (ue_pending_) {
+    // Punctuation right after a link is the argument of .UE/.ME, which prints it without
+    // a space after the URL (groff_man(7), "Hyperlink macros").
+    ue_pending_ = false;
+    size_t n = 0;
+    if (text[0] != ' ') {
+      while (n < text.size() && text[n] != ' ') ++n;
+      // Keep an escape sequence whole: never split after a backslash.
+      while (n > 0 && n < text.size() && text[n - 1] == '\\') --n;
+    }
+    std::string arg = text.substr(0, n);
+    text.erase(0, n);
+    // Inside emphasis the punctuation keeps the font, and the font is closed again in
+    // the argument: each input line starts from the macro's font.
+    if (!arg.empty() && want_ != base_) arg = font_escape(want_) + arg + font_escape(base_);
+    write_line(ue_macro_ + (arg.empty() ? "" : " " + quote_arg(arg)));
+    if (text.empty()) return;
+  }
+  if (want_ != font_) {
+    // A font that adds a style starts after leading spaces, at the word it is for; one
+    // that removes a style ends before them (an italic space is underlined on terminals).
+    size_t spaces = 0;
+    if ((want_ & ~font_) != 0) {
+      spaces = text.find_first_not_of(' ');
+      if (spaces == std::string::npos) spaces = text.size();
+    }
+    buf_.append(text, 0, spaces);
+    text.erase(0, spaces);
+    buf_ += font_escape(want_);
+    font_ = want_;
+  }
+  buf_ += text;
+}
+
+void Page::inlines(const std::vector<Inline>& list, bool plain) {
+  for (size_t i = 0; i < list.size(); ++i) {
+    // A hard break that ends the paragraph would be an empty .br: leave it out.
+    if (list[i].kind == InlineKind::HardBreak && i + 1 == list.size()) break;
+    inline_node(list[i], plain);
+  }
+}
+
+void Page::inline_node(const Inline& in, bool plain) {
+  switch (in.kind) {
+    case InlineKind::Text:
+      put(escape(in.literal, TextMode::Prose, &used_));
+      break;
+    case InlineKind::SoftBreak:
+      space();
+      break;
+    case InlineKind::HardBreak:
+      if (plain) {
+        space();
+      } else {
+        macro(".br");
+      }
+      break;
+    case InlineKind::Emph:
+      push_font(kItalic);
+      inlines(in.children, plain);
+      pop_font();
+      break;
+    case InlineKind::Strong:
+      push_font(kBold);
+      inlines(in.children, plain);
+      pop_font();
+      break;
+    case InlineKind::Code:
+    case InlineKind::Kbd: {
+      // Literal text is bold in man pages (groff_man(7): "bold for literal portions of
+      // syntax"); a constant-width font (\f[CR]) does not exist on terminals, where
+      // groff would warn that it cannot find the font.
+      push_font(kBold);
+      if (in.kind == InlineKind::Kbd) {
+        inlines(in.children, plain);
+      } else {
+        // Runs of spaces in code are kept, as unbreakable spaces after the first.
+        std::string esc = escape(in.literal, TextMode::Code, &used_);
+        std::string kept;
+        for (size_t i = 0; i < esc.size(); ++i) {
+          if (esc[i] == ' ' && i > 0 && esc[i - 1] == ' ' &&
+              !(i > 1 && esc[i - 2] == '\\'))
+            kept += "\\ ";
+          else
+            kept += esc[i];
+        }
+        put(kept);
+      }
+      pop_font();
+      break;
+    }
+    case InlineKind::Strike:
+    case InlineKind::Superscript:
+    case InlineKind::Subscript:
+    case InlineKind::Small:
+      // roff for terminals has no such styles; the text itself is what matters.
+      inlines(in.children, plain);
+      break;
+    case InlineKind::Link:
+      link(in, plain);
+      break;
+    case InlineKind::Image: {
+      std::string alt = plain_text(in.children);
+      put(escape(alt.empty() ? "[image]" : "[image: " + alt + "]", TextMode::Prose, &used_));
+      break;
+    }
+    case InlineKind::FootnoteRef:
+      put("[" + std::to_string(in.note) + "]");
+      break;
+  }
+}
+
+void Page::link(const Inline& in, bool plain) {
+  std::string text = plain_text(in.children);
+  std::string url = in.url;
+  if (plain || in_link_ || url.empty() || text.empty()) {
+    inlines(in.children, plain);
+    return;
+  }
+  bool mail = is_mailto(url);
+  std::string target = mail ? url.substr(7) : url;
+  // An autolink shows its URL already; .UR with the same text would print it twice, and
+  // with no text mandoc warns "empty block: UR".
+  auto bare = [](std::string s) {
+    while (!s.empty() && s.back() == '/') s.pop_back();
+    return s;
+  };
+  if (bare(text) == bare(url) || bare(text) == bare(target)) {
+    put(escape_url(target, &used_));
+    return;
+  }
+  flush(/*join_next=*/true);
+  write_line((mail ? ".MT " : ".UR ") + quote_arg(escape_url(target, nullptr)));
+  in_link_ = true;
+  inlines(in.children, plain);
+  in_link_ = false;
+  flush();
+  ue_pending_ = true;
+  ue_macro_ = mail ? ".ME" : ".UE";
+}
+
+// --- Blocks -------------------------------------------------------------------------------
+
+// Starts a block that needs vertical space before it. A .PP right after .SH/.SS/.TP/.IP
+// is what mandoc reports as "skipping paragraph macro", so it is only written when
+// something other than a heading or list tag came before.
+void Page::begin_block() {
+  flush();
+  if (!at_start_) write_line(".PP");
+  at_start_ = false;
+}
+
+void Page::blocks(const std::vector<Block>& list) {
+  for (size_t i = 0; i < list.size();) block(list, i);
+}
+
+void Page::block(const std::vector<Block>& list, size_t& i) {
+  const Block& b = list[i];
+  switch (b.kind) {
+    case BlockKind::Paragraph:
+      if (option_paragraph(list, i)) return;
+      if (section_ == "NAME") {
+        name_paragraph(b);
+      } else {
+        paragraph(b);
+      }
+      break;
+    case BlockKind::Heading:
+      heading(b);
+      break;
+    case BlockKind::BlockQuote:
+      begin_block();
+      write_line(".RS 4");
+      at_start_ = true;
+      blocks(b.children);
+      macro(".RE");
+      at_start_ = false;
+      break;
+    case BlockKind::List:
+      list_block(b);
+      break;
+    case BlockKind::CodeBlock:
+      code_block(b.literal);
+      break;
+    case BlockKind::ThematicBreak:
+      begin_block();
+      write_line(".ce 1");
+      write_line("* * *");
+      break;
+    case BlockKind::Table:
+      table(b);
+      break;
+    case BlockKind::Figure:
+      begin_block();
+      inlines(b.inlines);
+      if (!b.caption.empty()) {
+        macro(".br");
+        inlines(b.caption);
+      }
+      flush();
+      break;
+    case BlockKind::DefinitionList:
+      definition_list(b);
+      break;
+    case BlockKind::Div:
+      blocks(b.children);
+      break;
+    case BlockKind::RawHtml:
+      // HTML that could not be interpreted is shown as it was written.
+      code_block(b.literal);
+      break;
+  }
+  ++i;
+}
+
+void Page::section_heading(const std::string& macro_name, const std::vector<Inline>& text) {
+  flush();
+  std::string plain = plain_text(text);
+  std::string upper = upper_ascii(plain);
+  bool only_text = !has_font_markup(text);
+  std::string shown = macro_name == ".SH" && is_standard_section(upper) ? upper : plain;
+  std::string escaped = escape(shown, TextMode::Prose, &used_);
+  if (only_text && macro_name.size() + 1 + escaped.size() <= kMaxLine &&
+      escaped[0] != ' ') {
+    // Plain text goes on the macro line, as in hand-written pages (`.SH SEE ALSO`).
+    write_line(macro_name + " " + escaped);
+    if (macro_name == ".SH") section_ = upper;
+    at_start_ = true;
+    return;
+  }
+  write_line(macro_name);
+  // Other headings go on the line after the macro (next-line scope, groff_man(7)), so
+  // they may hold fonts and wrap like any text; .SH and .SS set bold themselves.
+  set_base_font(kBold);
+  if (macro_name == ".SH" && is_standard_section(upper)) {
+    put(escape(upper, TextMode::Prose, &used_));
+  } else {
+    inlines(text, /*plain=*/true);
+  }
+  flush();
+  set_base_font(kRoman);
+  if (macro_name == ".SH") section_ = upper;
+  at_start_ = true;
+}
+
+void Page::heading(const Block& b) {
+  // `# [](https://...)` anchors in the corpus have no text: an empty .SH is a mandoc
+  // warning and shows nothing, so such headings are left out.
+  if (plain_text(b.inlines).empty()) return;
+  int level = b.level - shift_;
+  if (level <= 1) {
+    section_heading(".SH", b.inlines);
+  } else if (level == 2) {
+    section_heading(".SS", b.inlines);
+  } else {
+    // man(7) has two heading levels; deeper ones are bold paragraphs of their own.
+    begin_block();
+    push_font(kBold);
+    inlines(b.inlines, /*plain=*/true);
+    pop_font();
+    flush();
+    write_line(".br");
+    at_start_ = true;
+  }
+}
+
+void Page::paragraph(const Block& b) {
+  begin_block();
+  inlines(b.inlines);
+  flush();
+}
+
+// Man page sources write options as a bold option and an indented description:
+//   **--output**=*FILE*
+//     Write to FILE.
+// which is one paragraph with a soft break. It becomes .TP with the first line as the
+// tag. In an OPTIONS or COMMANDS section, a paragraph that is only such a line followed
+// by a paragraph is the same thing written with a blank line between.
+bool Page::option_paragraph(const std::vector<Block>& list, size_t& i) {
+  const Block& b = list[i];
+  if (b.inlines.empty()) return false;
+  const Inline& first = b.inlines.front();
+  if (first.kind != InlineKind::Strong && first.kind != InlineKind::Code &&
+      first.kind != InlineKind::Emph)
+    return false;
+  std::string first_text =
+      first.kind == InlineKind::Code ? first.literal : plain_text(first.children);
+  bool option_section = section_ == "OPTIONS" || section_ == "COMMANDS" ||
+                        section_ == "ENVIRONMENT" || section_ == "EXIT STATUS" ||
+                        section_ == "FILES";
+  if (!looks_like_option(first_text) && !option_section) return false;
+  size_t brk = 0;
+  while (brk < b.inlines.size() && b.inlines[brk].kind != InlineKind::SoftBreak &&
+         b.inlines[brk].kind != InlineKind::HardBreak)
+    ++brk;
+  std::vector<Inline> tag(b.inlines.begin(), b.inlines.begin() + brk);
+  std::vector<Inline> body;
+  if (brk < b.inlines.size()) body.assign(b.inlines.begin() + brk + 1, b.inlines.end());
+  bool next_is_body = body.empty() && option_section && i + 1 < list.size() &&
+                      list[i + 1].kind == BlockKind::Paragraph;
+  if (body.empty() && !next_is_body) return false;
+  flush();
+  write_line(".TP");
+  inlines(tag, /*plain=*/true);
+  flush_tag();
+  at_start_ = true;
+  if (next_is_body) {
+    ++i;
+    inlines(list[i].inlines);
+  } else {
+    inlines(body);
+  }
+  flush();
+  at_start_ = false;
+  ++i;
+  return true;
+}
+
+// The NAME section's line is what whatis(1) and apropos(1) index: "name \- summary",
+// plain text with the separator as \- (man-pages(7), groff_man(7) "NAME").
+void Page::name_paragraph(const Block& b) {
+  std::string text = plain_text(b.inlines);
+  static const char* separators[] = {" \\- ", " -- ", " - ", " \u2014 ", " \u2013 "};
+  for (const char* sep : separators) {
+    size_t at = text.find(sep);
+    if (at == std::string::npos) continue;
+    begin_block();
+    put(escape(text.substr(0, at), TextMode::Code, &used_));
+    put(" \\- ");
+    put(escape(text.substr(at + std::string(sep).size()), TextMode::Prose, &used_));
+    flush();
+    return;
+  }
+  paragraph(b);
+}
+
+// Code is kept verbatim in an indented example (.EX/.EE, groff_man(7) and mandoc's
+// man(7)), one input line per source line. Tabs are expanded to 8 columns because roff's
+// tab stops are every half inch, not every 8 characters. An empty line is `\&`: mandoc
+// accepts blank lines in no-fill mode, but a page without blank lines is simpler to check.
+void Page::code_block(const std::string& literal) {
+  begin_block();
+  write_line(".RS 4");
+  write_line(".EX");
+  size_t start = 0;
+  std::string text = literal;
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string raw = text.substr(start, end - start);
+    if (!raw.empty() && raw.back() == '\r') raw.pop_back();
+    std::string expanded;
+    int col = 0;
+    for (size_t k = 0; k < raw.size(); ++k) {
+      if (raw[k] == '\t') {
+        do {
+          expanded += ' ';
+          ++col;
+        } while (col % 8 != 0);
+      } else {
+        expanded += raw[k];
+        if ((static_cast<unsigned char>(raw[k]) & 0xC0) != 0x80) ++col;
+      }
+    }
+    while (!expanded.empty() && expanded.back() == ' ') expanded.pop_back();
+    std::string line = escape(expanded, TextMode::Code, &used_);
+    // In no-fill mode a leading space is kept as it is; only control characters need \&.
+    if (line.empty()) line = "\\&";
+    else if (line[0] == '.' || line[0] == '\'') line.insert(0, "\\&");
+    write_line(line);
+    if (end == text.size()) break;
+    start = end + 1;
+  }
+  write_line(".EE");
+  write_line(".RE");
+}
+
+void Page::list_block(const Block& b) {
+  flush();
+  bool any_task = false;
+  for (const ListItem& item : b.items) any_task |= item.task != TaskState::None;
+  int width = 2;
+  if (b.list.ordered) {
+    int last = b.list.start + static_cast<int>(b.items.size()) - 1;
+    width = static_cast<int>(std::to_string(std::max(last, b.list.start)).size()) + 2;
+  }
+  if (any_task) width = std::max(width, 4);
+  int number = b.list.start;
+  for (const ListItem& item : b.items) {
+    std::string tag;
+    if (item.task == TaskState::Checked) tag = "[x]";
+    else if (item.task == TaskState::Unchecked) tag = "[ ]";
+    else if (b.list.ordered) tag = std::to_string(number) + b.list.delimiter;
+    else tag = "\\(bu";
+    ++number;
+    flush();
+    write_line(".IP " + quote_arg(tag) + " " + std::to_string(width));
+    at_start_ = true;
+    item_blocks(item.blocks, std::to_string(width));
+  }
+  at_start_ = false;
+}
+
+// The blocks of a list item or definition after its tag: a first paragraph continues the
+// tag's paragraph; the rest are indented to the same column with .RS/.RE.
+void Page::item_blocks(const std::vector<Block>& list, const std::string& indent) {
+  size_t i = 0;
+  if (!list.empty() && list[0].kind == BlockKind::Paragraph) {
+    inlines(list[0].inlines);
+    flush();
+    i = 1;
+    at_start_ = false;
+  }
+  if (i < list.size()) {
+    flush();
+    write_line(indent.empty() ? ".RS" : ".RS " + indent);
+    while (i < list.size()) block(list, i);
+    macro(".RE");
+  }
+  at_start_ = false;
+}
+
+void Page::definition_list(const Block& b) {
+  for (const DefinitionItem& item : b.definitions) {
+    flush();
+    write_line(".TP");
+    inlines(item.term, /*plain=*/true);
+    flush_tag();
+    at_start_ = true;
+    std::vector<Block> body;
+    for (const auto& def : item.definitions) body.insert(body.end(), def.begin(), def.end());
+    item_blocks(body, "");
+  }
+  at_start_ = false;
+}
+
+// A cell's text, on one line, or in a T{ T} text block when it is long (tbl(1)): a text
+// block is filled to the column width instead of widening the table.
+std::string Page::table_cell(const TableCell& cell) {
+  std::string saved;
+  saved.swap(out_);
+  inlines(cell.inlines, /*plain=*/true);
+  flush();
+  std::string lines;
+  lines.swap(out_);
+  out_.swap(saved);
+  if (lines.empty()) return "";
+  if (lines.find('\n') == lines.size() - 1 && lines.size() <= 30) {
+    lines.pop_back();
+    // A cell that is only "_" or "=" draws a rule, and "\^" spans the cell above.
+    if (lines == "_" || lines == "=" || lines == "\\^") lines.insert(0, "\\&");
+    return lines;
+  }
+  return "T{\n" + lines + "T}";
+}
+
+void Page::table(const Block& b) {
+  const TableData& t = *b.table;
+  size_t cols = t.columns();
+  if (cols == 0 || t.rows.empty()) return;
+  begin_block();
+  has_table_ = true;
+  std::vector<std::string> formats;
+  std::vector<std::string> data;
+  bool header_done = false;
+  for (const TableRow& row : t.rows) {
+    if (!row.header && !header_done && !data.empty()) {
+      data.push_back("_");
+      header_done = true;
+    }
+    if (!row.header) header_done = true;
+    std::string fmt;
+    std::string line;
+    size_t col = 0;
+    for (const TableCell& cell : row.cells) {
+      if (col >= cols) break;
+      Align a = col < t.aligns.size() ? t.aligns[col] : Align::None;
+      if (!fmt.empty()) fmt += ' ';
+      fmt += a == Align::Center ? "c" : a == Align::Right ? "r" : "l";
+      bool bold = cell.header || row.header;
+      if (bold) set_base_font(kBold);
+      std::string text = table_cell(cell);
+      if (bold) set_base_font(kRoman);
+      if (bold && !text.empty()) {
+        // tbl's "b" modifier would also work, but the explicit font keeps a cell's own
+        // fonts (code, emphasis) right inside a bold header.
+        if (starts_with(text, "T{\n"))
+          text = "T{\n\\f[B]" + text.substr(3, text.size() - 6) + "\\f[R]\nT}";
+        else
+          text = "\\f[B]" + text + "\\f[R]";
+      }
+      if (col > 0) line += '\t';
+      line += text;
+      ++col;
+      for (int s = 1; s < cell.colspan && col < cols; ++s, ++col) {
+        fmt += " s";
+        line += '\t';
+      }
+    }
+    for (; col < cols; ++col) fmt += fmt.empty() ? "l" : " l";
+    // Missing and empty cells at the end of a row are left out: tbl fills them, and a
+    // line must not end in white space.
+    while (!line.empty() && line.back() == '\t') line.pop_back();
+    formats.push_back(fmt);
+    data.push_back(line);
+  }
+  // tbl applies the last format line to every row after it: drop repeats at the end.
+  while (formats.size() > 1 && formats[formats.size() - 2] == formats.back()) formats.pop_back();
+  write_line(".TS");
+  for (size_t k = 0; k < formats.size(); ++k)
+    write_line(formats[k] + (k + 1 == formats.size() ? "." : ""));
+  for (const std::string& d : data) {
+    // Text blocks hold several lines; each was written through write_line already.
+    out_ += d;
+    out_ += '\n';
+  }
+  write_line(".TE");
+}
+
+void Page::footnotes(const Chapter& ch, bool as_subsection) {
+  if (ch.footnotes.empty()) return;
+  flush();
+  write_line(as_subsection ? ".SS Notes" : ".SH NOTES");
+  at_start_ = true;
+  int width = static_cast<int>(std::to_string(ch.footnotes.size()).size()) + 3;
+  for (const Footnote& fn : ch.footnotes) {
+    flush();
+    write_line(".IP [" + std::to_string(fn.number) + "] " + std::to_string(width));
+    at_start_ = true;
+    item_blocks(fn.blocks, std::to_string(width));
+  }
+  at_start_ = false;
+}
+
+int min_heading_level(const std::vector<Block>& list, size_t first) {
+  int min = 7;
+  for (size_t i = first; i < list.size(); ++i)
+    if (list[i].kind == BlockKind::Heading && !plain_text(list[i].inlines).empty())
+      min = std::min(min, list[i].level);
+  return min;
+}
+
+void Page::chapter_body(const Chapter& ch, size_t first) {
+  chapter_ = &ch;
+  for (size_t i = first; i < ch.blocks.size();) block(ch.blocks, i);
+}
+
+std::string Page::render() {
+  const Document& doc = ctx_.doc;
+  const Metadata& meta = doc.meta;
+  std::string name = page_name(meta);
+  std::string section_number = page_section(meta);
+
+  if (!doc.is_book() && !doc.chapters.empty()) {
+    const Chapter& ch = doc.chapters.front();
+    size_t first = 0;
+    // A pandoc-style `% name(section)` title line, if the parser passed it through.
+    if (!ch.blocks.empty() && ch.blocks[0].kind == BlockKind::Paragraph &&
+        starts_with(plain_text(ch.blocks[0].inlines), "% "))
+      first = 1;
+    // Headings are shifted so that the highest level used is .SH: a post written with
+    // `##` sections reads the same as one written with `#`.
+    int min = min_heading_level(ch.blocks, first);
+    shift_ = min <= 6 ? min - 1 : 0;
+    bool has_name = false;
+    for (size_t i = first; i < ch.blocks.size(); ++i)
+      if (ch.blocks[i].kind == BlockKind::Heading && ch.blocks[i].level - shift_ == 1 &&
+          upper_ascii(plain_text(ch.blocks[i].inlines)) == "NAME")
+        has_name = true;
+    size_t body = first;
+    while (body < ch.blocks.size() && ch.blocks[body].kind == BlockKind::Heading &&
+           plain_text(ch.blocks[body].inlines).empty())
+      ++body;
+    if (!has_name) {
+      write_line(".SH NAME");
+      section_ = "NAME";
+      std::string summary = meta.description;
+      // The NAME line should be one short line for whatis(1); a post's description is
+      // often its cut-off first paragraph ("..."), and then the title says it better.
+      if (summary.empty() || summary.size() > 100 ||
+          (summary.size() >= 3 && summary.compare(summary.size() - 3, 3, "...") == 0))
+        summary = meta.title.empty() ? name : meta.title;
+      put(escape(name, TextMode::Code, &used_));
+      put(" \\- ");
+      put(escape(summary, TextMode::Prose, &used_));
+      flush();
+      bool starts_with_section = body < ch.blocks.size() &&
+                                 ch.blocks[body].kind == BlockKind::Heading &&
+                                 ch.blocks[body].level - shift_ == 1;
+      if (!starts_with_section) {
+        write_line(".SH DESCRIPTION");
+        section_ = "DESCRIPTION";
+      }
+      at_start_ = true;
+    }
+    chapter_body(ch, first);
+    footnotes(ch, false);
+  } else {
+    // A book is one page: NAME from the book's metadata, then one .SH per chapter with
+    // the chapter's own sections as .SS. A reader pages through it like any long man
+    // page (bash(1), perlfunc(1)), and the chapter titles show in the section index.
+    write_line(".SH NAME");
+    section_ = "NAME";
+    put(escape(name, TextMode::Code, &used_));
+    put(" \\- ");
+    put(escape(meta.title.empty() ? name : meta.title, TextMode::Prose, &used_));
+    flush();
+    for (const Chapter& ch : doc.chapters) {
+      size_t first = 0;
+      std::vector<Inline> title;
+      if (!ch.meta.title.empty()) {
+        Inline t;
+        t.literal = ch.meta.title;
+        title.push_back(t);
+      }
+      // A chapter without a title in its front matter takes its first heading.
+      while (first < ch.blocks.size() && ch.blocks[first].kind == BlockKind::Heading &&
+             plain_text(ch.blocks[first].inlines).empty())
+        ++first;
+      if (title.empty() && first < ch.blocks.size() &&
+          ch.blocks[first].kind == BlockKind::Heading) {
+        title = ch.blocks[first].inlines;
+        ++first;
+      }
+      if (title.empty()) {
+        Inline t;
+        t.literal = ch.id;
+        title.push_back(t);
+      }
+      int min = min_heading_level(ch.blocks, first);
+      shift_ = min <= 6 ? min - 2 : 0;
+      section_heading(".SH", title);
+      chapter_body(ch, first);
+      footnotes(ch, true);
+    }
+  }
+  flush();
+  return header() + out_;
+}
+
+// The lines before the body. `.ad l` sets ragged-right text: blog posts are full of long
+// URLs and code that cannot be broken, and with justified text groff reports every line
+// it cannot stretch ("cannot adjust line" under -ww) and spreads the other words apart.
+// mandoc never justifies, so both formatters now agree.
+std::string Page::header() {
+  const Document& doc = ctx_.doc;
+  const Metadata& meta = doc.meta;
+  std::string name = page_name(meta);
+  std::string section = page_section(meta);
+  std::string date = page_date(meta, ctx_.options.source_date_epoch);
+  if (date.empty()) {
+    SourcePos pos;
+    if (!doc.chapters.empty()) pos.file = doc.chapters.front().source.get();
+    ctx_.diag.warning(pos, "no date in the front matter: the man page has an empty date "
+                           "(add `date:` or set SOURCE_DATE_EPOCH)");
+  }
+  std::string source = extra_string(meta, "source");
+  if (source.empty()) source = extra_string(meta, "footer");
+  std::string manual = extra_string(meta, "manual");
+  if (manual.empty()) manual = extra_string(meta, "header");
+  if (manual.empty()) manual = default_manual(section);
+
+  std::string h;
+  if (has_table_) h += "'\\\" t\n";
+  // The page title is the name in capitals (man-pages(7); mandoc STYLE "lower case
+  // character in document title").
+  h += ".TH " + quote_arg(escape(upper_all(name), TextMode::Code, &used_)) + " " +
+       quote_arg(escape(section, TextMode::Code, &used_)) + " " +
+       quote_arg(escape(date, TextMode::Prose, &used_)) + " " +
+       quote_arg(escape(source, TextMode::Prose, &used_)) + " " +
+       quote_arg(escape(manual, TextMode::Prose, &used_)) + "\n";
+  h += ".ad l\n";
+  h += glyph_fallbacks(used_);
+  return h;
+}
+
+class ManBackend final : public Backend {
+ public:
+  const char* name() const override { return "man"; }
+  std::vector<std::string> aliases() const override { return {"roff"}; }
+  std::vector<std::string> extensions() const override {
+    return {".man", ".1", ".2", ".3", ".4", ".5", ".6", ".7", ".8", ".9"};
+  }
+  std::string extension_for(const Document& doc) const override {
+    return "." + page_section(doc.meta);
+  }
+  const char* description() const override {
+    return "man page (roff with the man(7) macros, for man, groff and mandoc)";
+  }
+  void render(const RenderContext& ctx, std::string& out) const override {
+    Page page(ctx);
+    out = page.render();
+  }
+};
+
+}  // namespace
+
+std::string page_name(const Metadata& meta) {
+  if (!meta.man_name.empty()) return meta.man_name;
+  std::string name, section;
+  if (parse_name_section(meta.title, name, section)) return name;
+  return name_from_title(meta.title);
+}
+
+// Section 7 ("Miscellaneous: overviews, conventions, ...", man-pages(7)) is where prose
+// that documents no command, call or file belongs: release notes and articles are
+// overviews. Section 1 would make `man` list them among commands.
+std::string page_section(const Metadata& meta) {
+  if (!meta.man_section.empty()) return meta.man_section;
+  std::string name, section;
+  if (parse_name_section(meta.title, name, section)) return section;
+  return "7";
+}
+
+const Backend& backend() {
+  static const ManBackend instance;
+  return instance;
+}
+
+}  // namespace relconv::man

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Validates man pages made by relconv from every Markdown file given (files or folders,
+# searched for *.md and index.mdx):
+#   - `mandoc -T lint` prints nothing and exits 0 (STYLE messages count as failures too);
+#   - `groff -t -man -ww -z` prints nothing (every warning category enabled);
+#   - the page as mandoc renders it (`mandoc -T utf8 | col -b`) shows no roff and loses no
+#     word of the source (check_render.py, tools/words.py).
+#   check.sh RELCONV INPUT...
+# A missing validator, or a missing input folder, skips the test (exit 77), except in CI,
+# where it fails.
+set -uo pipefail
+relconv=$1; shift
+here=$(cd "$(dirname "$0")" && pwd)
+tools=$(cd "$here/../tools" && pwd)
+skip() {
+  if [ -n "${CI:-}" ]; then echo "FAIL: $1 (required in CI)"; exit 1; fi
+  echo "skipped: $1"; exit 77
+}
+for tool in mandoc groff col python3; do
+  command -v "$tool" > /dev/null || skip "$tool is not installed"
+done
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+inputs=()
+for arg in "$@"; do
+  if [ -d "$arg" ]; then
+    while IFS= read -r -d '' f; do inputs+=("$f"); done \
+      < <(find "$arg" \( -name '*.md' -o -name 'index.mdx' \) -print0 | sort -z)
+  elif [ -f "$arg" ]; then
+    inputs+=("$arg")
+  else
+    skip "$arg not found"
+  fi
+done
+[ "${#inputs[@]}" -gt 0 ] || { echo "FAIL: no inputs"; exit 1; }
+failed=0 count=0 pairs=()
+for src in "${inputs[@]}"; do
+  count=$((count + 1))
+  out="$work/$count.man"
+  if ! SOURCE_DATE_EPOCH=1700000000 "$relconv" --quiet --to man -o "$out" "$src" 2> "$work/err"; then
+    # Cases that are meant to fail (bad front matter) are golden tests, not pages.
+    if grep -q "error:" "$work/err"; then continue; fi
+    echo "FAIL: $src did not convert:"; cat "$work/err"; failed=$((failed + 1)); continue
+  fi
+  lint=$(mandoc -T lint "$out" 2>&1); status=$?
+  if [ -n "$lint" ] || [ $status -ne 0 ]; then
+    echo "FAIL: mandoc -T lint on $src (exit $status):"; echo "$lint" | head -20
+    failed=$((failed + 1))
+  fi
+  warn=$(groff -t -man -ww -z "$out" 2>&1)
+  if [ -n "$warn" ]; then
+    echo "FAIL: groff -t -man -ww -z on $src:"; echo "$warn" | head -20
+    failed=$((failed + 1))
+  fi
+  mandoc -T utf8 "$out" | col -b > "$work/$count.txt"
+  if ! python3 "$here/check_render.py" "$src" "$work/$count.txt"; then
+    echo "FAIL: roff shows in the rendering of $src"; failed=$((failed + 1))
+  fi
+  pairs+=("$src" "$work/$count.txt")
+done
+python3 "$tools/words.py" "${pairs[@]}" || failed=$((failed + 1))
+echo "man: $count inputs, $failed failure(s)"
+[ "$failed" -eq 0 ]
