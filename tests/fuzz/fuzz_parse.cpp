@@ -14,6 +14,11 @@
 #include "doc/dump.h"
 #include "parse/parse.h"
 
+// Unused here (see fuzz_render.cpp); defined so replay_main.cpp links with either target.
+extern "C" {
+const char* relconv_fuzz_base_dir = nullptr;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace relconv;
   std::string_view bytes(reinterpret_cast<const char*>(data), size);

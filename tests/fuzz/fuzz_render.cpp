@@ -21,6 +21,12 @@
 #define RELCONV_FUZZ_IMAGES "."
 #endif
 
+// The folder images resolve against; replay_main.cpp --own-folder sets it to each input's
+// real folder, so corpus posts find their own images.
+extern "C" {
+const char* relconv_fuzz_base_dir = nullptr;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace relconv;
   if (size < 1) return 0;
@@ -33,7 +39,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.max_yaml_nodes = 2000;
   Diagnostics diag;
   try {
-    Chapter ch = parse_markdown(bytes, "fuzz.md", RELCONV_FUZZ_IMAGES, diag, options);
+    Chapter ch = parse_markdown(bytes, "fuzz.md", relconv_fuzz_base_dir ? relconv_fuzz_base_dir : RELCONV_FUZZ_IMAGES,
+                                diag, options);
     Document doc = single_document(std::move(ch));
     RenderOptions render_options;
     render_options.columns = 20 + (size % 60);

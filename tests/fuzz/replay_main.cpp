@@ -9,6 +9,8 @@
 // --prefix-formats: the input is plain Markdown; run it with every backend by putting
 //   each backend's index in front.
 // --only-md: in folders, only *.md files (the golden folders hold expected outputs too).
+// --own-folder: images resolve against each input's real folder (symlinks followed), so
+//   corpus posts find their images; otherwise against tests/fuzz/images/.
 // Folders are read recursively, in sorted order. A crash or sanitizer report fails the
 // process; each input's name is printed first so the failing one is known.
 #include <algorithm>
@@ -24,6 +26,7 @@
 #include "backend/backend.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
+extern "C" const char* relconv_fuzz_base_dir;
 
 namespace fs = std::filesystem;
 
@@ -37,7 +40,7 @@ void run(const std::string& bytes) {
 
 int main(int argc, char** argv) {
   enum { Plain, EachFormat, PrefixFormats } mode = Plain;
-  bool only_md = false;
+  bool only_md = false, own_folder = false;
   std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -47,6 +50,8 @@ int main(int argc, char** argv) {
       mode = PrefixFormats;
     } else if (arg == "--only-md") {
       only_md = true;
+    } else if (arg == "--own-folder") {
+      own_folder = true;
     } else if (fs::is_directory(arg)) {
       std::vector<std::string> found;
       for (const auto& e : fs::recursive_directory_iterator(arg))
@@ -69,6 +74,12 @@ int main(int argc, char** argv) {
     ss << in.rdbuf();
     std::string bytes = ss.str();
     std::fprintf(stderr, "replay: %s\n", path.c_str());
+    std::string folder;
+    if (own_folder) {
+      std::error_code ec;
+      folder = fs::canonical(path, ec).parent_path().string();
+      relconv_fuzz_base_dir = folder.c_str();
+    }
     if (mode == Plain) {
       run(bytes);
     } else {
