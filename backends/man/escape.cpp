@@ -31,10 +31,24 @@ const char* named_glyph(char32_t cp) {
   }
 }
 
-// Characters the PostScript fonts groff uses by default certainly have: Latin-1 and the
-// named punctuation above. Anything else gets a fallback definition (glyph_fallbacks).
+// Characters the PostScript fonts groff uses by default have (measured with groff 1.22.4:
+// `echo '\[uXXXX]' | groff -ww -z` is silent for these): Latin-1, some of Latin
+// Extended-A, Greek, and the common punctuation, arrows and mathematical signs. Anything
+// else gets a fallback definition (glyph_fallbacks); one that was not needed costs
+// nothing but a line.
 bool surely_in_ps_fonts(char32_t cp) {
-  return (cp >= 0xA0 && cp <= 0xFF) || named_glyph(cp) != nullptr || cp == 0x2026;
+  static const char32_t ranges[][2] = {
+      {0x00A0, 0x00FF}, {0x0106, 0x0107}, {0x011E, 0x011F}, {0x0130, 0x0133},
+      {0x0141, 0x0142}, {0x0152, 0x0153}, {0x015E, 0x0161}, {0x0178, 0x0178},
+      {0x017D, 0x017E}, {0x0192, 0x0192}, {0x0391, 0x03A1}, {0x03A3, 0x03A9},
+      {0x03B1, 0x03C9}, {0x2010, 0x2010}, {0x2013, 0x2014}, {0x2018, 0x201A},
+      {0x201C, 0x201E}, {0x2020, 0x2022}, {0x2026, 0x2026}, {0x2030, 0x2030},
+      {0x2032, 0x2033}, {0x2039, 0x203A}, {0x20AC, 0x20AC}, {0x2122, 0x2122},
+      {0x2190, 0x2195}, {0x21D0, 0x21D4}, {0x2212, 0x2212}, {0x2260, 0x2260},
+      {0x2264, 0x2265}};
+  for (const auto& r : ranges)
+    if (cp >= r[0] && cp <= r[1]) return true;
+  return named_glyph(cp) != nullptr;
 }
 
 void append_unicode(std::string& out, char32_t cp, std::set<char32_t>* used) {

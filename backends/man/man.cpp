@@ -80,8 +80,7 @@ bool is_standard_section(const std::string& upper) {
   return names.count(upper) != 0;
 }
 
-// "Python 3.12.4 released" -> "python-3.12.4-released": letters, digits, '.', '_' and
-// '+' are kept, every other run becomes one '-'.
+// A page name made from a title: "Python 3.12.4 released" -> "python-3.12.4".
 std::string name_from_title(const std::string& title) {
   // Accents are dropped ("Ziadé" -> "ziade"): a page name is also a file name and what
   // people type after `man`, and mandoc's title check reads \[u00C9] as lower case.
@@ -95,17 +94,30 @@ std::string name_from_title(const std::string& title) {
     ascii = reinterpret_cast<const char*>(folded);
   }
   std::free(folded);
-  std::string out;
-  bool dash = false;
-  for (unsigned char c : ascii) {
-    bool keep = std::isalnum(c) || c == '.' || c == '_' || c == '+' || c >= 0x80;
-    if (keep) {
-      if (dash && !out.empty()) out += '-';
-      dash = false;
-      out += static_cast<char>(std::tolower(c));
-    } else {
-      dash = true;
+  // Words are runs of letters, digits, '.', '_' and '+'; small words that say nothing
+  // on their own ("the", "is", "now") are left out, so a long title keeps the words that
+  // name it ("Announcing the Packaging Council ..." -> "announcing-packaging").
+  static const std::set<std::string> small = {
+      "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in",
+      "is", "it", "its", "now", "of", "on", "or", "our", "the", "this", "to", "was",
+      "we", "were", "will", "with", "you", "your"};
+  std::vector<std::string> words;
+  std::string word;
+  for (size_t i = 0; i <= ascii.size(); ++i) {
+    unsigned char c = i < ascii.size() ? static_cast<unsigned char>(ascii[i]) : ' ';
+    if (std::isalnum(c) || c == '.' || c == '_' || c == '+' || c >= 0x80) {
+      word += static_cast<char>(std::tolower(c));
+      continue;
     }
+    while (!word.empty() && word.back() == '.') word.pop_back();
+    if (!word.empty()) words.push_back(word);
+    word.clear();
+  }
+  std::string out;
+  for (const std::string& w : words) {
+    if (small.count(w) && words.size() > 1) continue;
+    if (!out.empty()) out += '-';
+    out += w;
   }
   // The name is printed twice in the header line, "NAME(7)  manual  NAME(7)"; past about
   // 20 characters the three overlap on an 80-column terminal in groff. Whole words are
@@ -179,32 +191,11 @@ bool parse_name_section(const std::string& s, std::string& name, std::string& se
   return true;
 }
 
-// Whether inlines need font changes or more than their plain text to show (headings with
-// none are written on the macro line). Links in headings show their text only.
-bool has_font_markup(const std::vector<Inline>& list) {
-  for (const Inline& in : list) {
-    switch (in.kind) {
-      case InlineKind::Text:
-      case InlineKind::SoftBreak:
-      case InlineKind::HardBreak:
-        break;
-      case InlineKind::Link:
-      case InlineKind::Strike:
-      case InlineKind::Small:
-      case InlineKind::Superscript:
-      case InlineKind::Subscript:
-        if (has_font_markup(in.children)) return true;
-        break;
-      case InlineKind::Emph:
-      case InlineKind::Strong:
-      case InlineKind::Code:
-      case InlineKind::Kbd:
-      case InlineKind::Image:
-      case InlineKind::FootnoteRef:
-        return true;
-    }
-  }
-  return false;
+// Whether a written line is a macro after which text starts a new paragraph or line.
+bool starts_paragraph(const std::string& line) {
+  for (const char* m : {".PP", ".IP", ".TP", ".RS", ".SH", ".SS", ".br"})
+    if (line.compare(0, 3, m) == 0) return true;
+  return line.empty();
 }
 
 bool is_mailto(const std::string& url) {
@@ -215,6 +206,54 @@ bool is_mailto(const std::string& url) {
 bool looks_like_option(const std::string& text) {
   return text.size() > 1 && text[0] == '-' &&
          (std::isalnum(static_cast<unsigned char>(text[1])) || text[1] == '-');
+}
+
+// Whether an escaped line ends in sentence punctuation, possibly followed by closing
+// quotes, parentheses or brackets (which roff treats as transparent).
+bool ends_like_sentence(const std::string& line) {
+  size_t end = line.size();
+  while (end > 0) {
+    char c = line[end - 1];
+    if (c == ')' || c == ']' || c == '"' || c == '\'' || c == '*') {
+      --end;
+    } else if (end >= 4 && (line.compare(end - 4, 4, "\\(rq") == 0 ||
+                            line.compare(end - 4, 4, "\\(cq") == 0 ||
+                            line.compare(end - 4, 4, "\\(dq") == 0)) {
+      end -= 4;
+    } else if (end >= 5 && line[end - 5] == '\\' && line[end - 4] == 'f' &&
+               line[end - 3] == '[') {
+      end -= 5;  // \f[X]
+    } else if (end >= 6 && line.compare(end - 6, 3, "\\f[") == 0) {
+      end -= 6;  // \f[BI]
+    } else {
+      break;
+    }
+  }
+  return end > 0 && (line[end - 1] == '.' || line[end - 1] == '?' || line[end - 1] == '!');
+}
+
+// Whether an escaped word can start a sentence: after font escapes and opening quotes,
+// a capital, a digit or a character written as an escape. "e.g." before "the", or "..."
+// before "--out-dir", is not the end of a sentence.
+bool starts_sentence(const std::string& word) {
+  size_t i = 0;
+  for (;;) {
+    if (word.compare(i, 3, "\\f[") == 0) {
+      size_t close = word.find(']', i);
+      if (close == std::string::npos) return true;
+      i = close + 1;
+    } else if (word.compare(i, 4, "\\(lq") == 0 || word.compare(i, 4, "\\(dq") == 0 ||
+               word.compare(i, 4, "\\(oq") == 0) {
+      i += 4;
+    } else if (i < word.size() && (word[i] == '(' || word[i] == '[' || word[i] == '\'')) {
+      ++i;
+    } else {
+      break;
+    }
+  }
+  if (i >= word.size()) return true;
+  char c = word[i];
+  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || word.compare(i, 3, "\\[u") == 0;
 }
 
 class Page {
@@ -265,6 +304,7 @@ class Page {
   void name_paragraph(const Block& b);
   void code_block(const std::string& literal);
   void list_block(const Block& b);
+  void set_tight(bool tight);
   void item_blocks(const std::vector<Block>& list, const std::string& indent);
   void definition_list(const Block& b);
   void table(const Block& b);
@@ -275,7 +315,6 @@ class Page {
   std::string header();
 
   const RenderContext& ctx_;
-  const Chapter* chapter_ = nullptr;
   std::string out_;             // the body, after the header
   std::set<char32_t> used_;     // code points needing a glyph fallback
   bool has_table_ = false;
@@ -283,7 +322,10 @@ class Page {
   std::string section_;         // the current .SH, in capitals
   int shift_ = 0;               // heading level - shift_: 1 = .SH, 2 = .SS, deeper = bold
   bool in_link_ = false;
+  bool tight_ = false;          // .PD 0 is in effect
+  bool in_tight_item_ = false;  // rendering the blocks of a tight list's item
 
+  std::string last_line_;       // the line written last
   std::string buf_;             // escaped text not yet written; ' ' marks a break point
   bool ue_pending_ = false;     // a .UE/.ME waits for the punctuation that follows it
   std::string ue_macro_;
@@ -301,6 +343,7 @@ void Page::write_line(std::string line) {
   if (!line.empty() && line.back() == ' ') line += "\\&";
   out_ += line;
   out_ += '\n';
+  last_line_ = std::move(line);
 }
 
 void Page::macro(const std::string& line) {
@@ -342,6 +385,10 @@ void Page::flush(bool join_next) {
   };
   for (const std::string& w : words) {
     if (!line.empty() && written_size(line + ' ' + w) > kMaxLine) {
+      // groff and mandoc take a line that ends in '.', '?' or '!' for the end of a
+      // sentence and put two spaces after it; "e.g." or "3.x..." before a lower-case
+      // word is not one, and the zero-width \& says so (groff(7) "Sentences").
+      if (ends_like_sentence(line) && !starts_sentence(w)) line += "\\&";
       lines.push_back(line);
       line.clear();
     }
@@ -440,7 +487,8 @@ void Page::inline_node(const Inline& in, bool plain) {
     case InlineKind::HardBreak:
       if (plain) {
         space();
-      } else {
+      } else if (!buf_.empty() || ue_pending_ || !starts_paragraph(last_line_)) {
+        // (A break before any text of a paragraph would only add an empty line.)
         macro(".br");
       }
       break;
@@ -478,9 +526,14 @@ void Page::inline_node(const Inline& in, bool plain) {
       pop_font();
       break;
     }
-    case InlineKind::Strike:
     case InlineKind::Superscript:
     case InlineKind::Subscript:
+      // Terminals have no raised or lowered text: "e^ix", "H_2O", as the text backend
+      // writes them, so that the parts stay apart.
+      put(in.kind == InlineKind::Superscript ? "\\(ha" : "_");
+      inlines(in.children, plain);
+      break;
+    case InlineKind::Strike:
     case InlineKind::Small:
       // roff for terminals has no such styles; the text itself is what matters.
       inlines(in.children, plain);
@@ -558,6 +611,8 @@ void Page::block(const std::vector<Block>& list, size_t& i) {
       heading(b);
       break;
     case BlockKind::BlockQuote:
+      // An empty .RS/.RE is a mandoc warning ("empty block") and shows nothing.
+      if (b.children.empty()) break;
       begin_block();
       write_line(".RS 4");
       at_start_ = true;
@@ -569,7 +624,7 @@ void Page::block(const std::vector<Block>& list, size_t& i) {
       list_block(b);
       break;
     case BlockKind::CodeBlock:
-      code_block(b.literal);
+      if (!b.literal.empty()) code_block(b.literal);
       break;
     case BlockKind::ThematicBreak:
       begin_block();
@@ -596,38 +651,41 @@ void Page::block(const std::vector<Block>& list, size_t& i) {
       break;
     case BlockKind::RawHtml:
       // HTML that could not be interpreted is shown as it was written.
-      code_block(b.literal);
+      if (!b.literal.empty()) code_block(b.literal);
       break;
   }
   ++i;
 }
 
+// A heading is written on the macro line (`.SH SEE ALSO`), as in hand-written pages.
+// The next-line form (.SH alone, the heading on the following line) takes exactly one
+// input line, so a long heading would either spill into the body when wrapped or draw
+// mandoc's line length warning when not; macro lines have no such limit. .SH and .SS
+// set bold themselves, so fonts inside are relative to bold.
 void Page::section_heading(const std::string& macro_name, const std::vector<Inline>& text) {
   flush();
-  std::string plain = plain_text(text);
-  std::string upper = upper_ascii(plain);
-  bool only_text = !has_font_markup(text);
-  std::string shown = macro_name == ".SH" && is_standard_section(upper) ? upper : plain;
-  std::string escaped = escape(shown, TextMode::Prose, &used_);
-  if (only_text && macro_name.size() + 1 + escaped.size() <= kMaxLine &&
-      escaped[0] != ' ') {
-    // Plain text goes on the macro line, as in hand-written pages (`.SH SEE ALSO`).
-    write_line(macro_name + " " + escaped);
-    if (macro_name == ".SH") section_ = upper;
-    at_start_ = true;
-    return;
-  }
-  write_line(macro_name);
-  // Other headings go on the line after the macro (next-line scope, groff_man(7)), so
-  // they may hold fonts and wrap like any text; .SH and .SS set bold themselves.
+  std::string upper = upper_ascii(plain_text(text));
   set_base_font(kBold);
   if (macro_name == ".SH" && is_standard_section(upper)) {
     put(escape(upper, TextMode::Prose, &used_));
   } else {
     inlines(text, /*plain=*/true);
   }
-  flush();
+  if (font_ != base_ && !buf_.empty()) buf_ += font_escape(base_);
+  std::string line = macro_name;
+  bool space = true;
+  for (size_t i = 0; i < buf_.size(); ++i) {
+    if (buf_[i] == ' ' && !(i > 0 && buf_[i - 1] == '\\')) {
+      space = true;
+      continue;
+    }
+    if (space) line += ' ';
+    space = false;
+    line += buf_[i];
+  }
+  buf_.clear();
   set_base_font(kRoman);
+  write_line(line);
   if (macro_name == ".SH") section_ = upper;
   at_start_ = true;
 }
@@ -775,8 +833,13 @@ void Page::list_block(const Block& b) {
     width = static_cast<int>(std::to_string(std::max(last, b.list.start)).size()) + 2;
   }
   if (any_task) width = std::max(width, 4);
+  // A tight list has no space between its items, as in the source: `.PD 0` before the
+  // second item's .IP and `.PD` after the list (groff_man(7), mandoc's man(7)). A list
+  // nested in a tight item starts without space too.
+  bool nested_in_tight = in_tight_item_;
   int number = b.list.start;
-  for (const ListItem& item : b.items) {
+  for (size_t i = 0; i < b.items.size(); ++i) {
+    const ListItem& item = b.items[i];
     std::string tag;
     if (item.task == TaskState::Checked) tag = "[x]";
     else if (item.task == TaskState::Unchecked) tag = "[ ]";
@@ -784,11 +847,22 @@ void Page::list_block(const Block& b) {
     else tag = "\\(bu";
     ++number;
     flush();
+    set_tight(b.list.tight && (i > 0 || nested_in_tight));
     write_line(".IP " + quote_arg(tag) + " " + std::to_string(width));
     at_start_ = true;
+    in_tight_item_ = b.list.tight;
     item_blocks(item.blocks, std::to_string(width));
   }
+  in_tight_item_ = nested_in_tight;
+  if (!nested_in_tight) set_tight(false);
   at_start_ = false;
+}
+
+void Page::set_tight(bool tight) {
+  if (tight == tight_) return;
+  flush();
+  write_line(tight ? ".PD 0" : ".PD");
+  tight_ = tight;
 }
 
 // The blocks of a list item or definition after its tag: a first paragraph continues the
@@ -889,8 +963,10 @@ void Page::table(const Block& b) {
     }
     for (; col < cols; ++col) fmt += fmt.empty() ? "l" : " l";
     // Missing and empty cells at the end of a row are left out: tbl fills them, and a
-    // line must not end in white space.
+    // line must not end in white space. A row with no text at all is `\&`, not a blank
+    // line.
     while (!line.empty() && line.back() == '\t') line.pop_back();
+    if (line.empty()) line = "\\&";
     formats.push_back(fmt);
     data.push_back(line);
   }
@@ -931,7 +1007,6 @@ int min_heading_level(const std::vector<Block>& list, size_t first) {
 }
 
 void Page::chapter_body(const Chapter& ch, size_t first) {
-  chapter_ = &ch;
   for (size_t i = first; i < ch.blocks.size();) block(ch.blocks, i);
 }
 
@@ -943,11 +1018,8 @@ std::string Page::render() {
 
   if (!doc.is_book() && !doc.chapters.empty()) {
     const Chapter& ch = doc.chapters.front();
+    // (A pandoc title block, `% name(section)`, is read by the parser into the metadata.)
     size_t first = 0;
-    // A pandoc-style `% name(section)` title line, if the parser passed it through.
-    if (!ch.blocks.empty() && ch.blocks[0].kind == BlockKind::Paragraph &&
-        starts_with(plain_text(ch.blocks[0].inlines), "% "))
-      first = 1;
     // Headings are shifted so that the highest level used is .SH: a post written with
     // `##` sections reads the same as one written with `#`.
     int min = min_heading_level(ch.blocks, first);

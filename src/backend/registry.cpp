@@ -3,6 +3,7 @@
 #include "backend/backend.h"
 
 namespace relconv {
+namespace epub { const Backend& backend(); }
 namespace text { const Backend& backend(); }
 namespace man { const Backend& backend(); }
 namespace tree { const Backend& backend(); }
@@ -12,6 +13,7 @@ const std::vector<const Backend*>& backends() {
       &text::backend(),
       &tree::backend(),
       &man::backend(),
+      &epub::backend(),
   };
   return table;
 }

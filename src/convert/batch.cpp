@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -32,6 +33,21 @@ std::string strip_extension(const std::string& rel) {
 
 std::vector<BatchInput> collect_inputs(const std::vector<std::string>& inputs, Diagnostics& diag) {
   std::vector<BatchInput> out;
+  // Files named directly are placed relative to the folder they have in common, so that
+  // a/index.md and b/index.md become a/index.* and b/index.*, not one index.*.
+  std::vector<fs::path> direct;
+  for (const auto& in : inputs) {
+    std::error_code ec;
+    if (!fs::is_directory(in, ec)) direct.push_back(fs::absolute(in, ec).lexically_normal());
+  }
+  fs::path common = direct.empty() ? fs::path() : direct.front().parent_path();
+  for (const fs::path& p : direct) {
+    while (!common.empty() && common != common.root_path()) {
+      auto rel = p.parent_path().lexically_relative(common);
+      if (!rel.empty() && rel.native().rfind("..", 0) != 0) break;
+      common = common.parent_path();
+    }
+  }
   for (const auto& in : inputs) {
     std::error_code ec;
     fs::path p(in);
@@ -51,12 +67,8 @@ std::vector<BatchInput> collect_inputs(const std::vector<std::string>& inputs, D
       std::sort(found.begin(), found.end(), [](const BatchInput& a, const BatchInput& b) { return a.path < b.path; });
       out.insert(out.end(), found.begin(), found.end());
     } else {
-      // A file named directly keeps its relative path when it stays below the current
-      // folder; otherwise only its name.
-      fs::path norm = p.lexically_normal();
-      std::string rel = norm.generic_string();
-      if (norm.is_absolute() || rel.rfind("..", 0) == 0) rel = norm.filename().generic_string();
-      out.push_back({in, strip_extension(rel)});
+      fs::path abs = fs::absolute(p, ec).lexically_normal();
+      out.push_back({in, strip_extension(abs.lexically_relative(common).generic_string())});
     }
   }
   return out;
@@ -70,6 +82,14 @@ int run_batch(const std::vector<std::string>& inputs, const ConvertOptions& opti
   if (files.empty()) {
     std::cerr << "relconv: error: no Markdown files found in the inputs\n";
     return kExitInputError;
+  }
+  // Two inputs that would write the same output: the later is refused, not allowed to
+  // overwrite the other's result.
+  std::map<std::string, std::string> owners;
+  std::vector<bool> clash(files.size(), false);
+  for (size_t i = 0; i < files.size(); ++i) {
+    auto [it, fresh] = owners.emplace(files[i].relative, files[i].path);
+    if (!fresh) clash[i] = true;
   }
 
   struct Result {
@@ -86,6 +106,12 @@ int run_batch(const std::vector<std::string>& inputs, const ConvertOptions& opti
   auto convert_one = [&](size_t i) {
     Result& r = results[i];
     const BatchInput& in = files[i];
+    if (clash[i]) {
+      r.diag.error(in.path, 0, 0, "would write the same outputs as '" + owners[in.relative] +
+                                      "' (same name in the output folder); not converted");
+      r.code = kExitInputError;
+      return;
+    }
     try {
       Chapter ch = parse_file(in.path, r.diag, options.parse);
       for (const auto& kv : options.metadata) set_metadata(ch.meta, kv.first, kv.second, r.diag);

@@ -42,6 +42,14 @@ for f in "${fmts[@]}"; do
 done
 cd "$work"
 
+# Files named one by one keep their folders below the folder they share.
+mkdir -p posts/a posts/b
+printf 'Post a.\n' > posts/a/index.md; printf 'Post b.\n' > posts/b/index.md; printf 'Post c.\n' > posts/b/index.markdown
+"$relconv" --to txt --out-dir outf posts/a/index.md posts/b/index.md 2> errf; status=$?
+ok "index.md files keep their folders" "[ $status -eq 0 ] && grep -q 'Post a' outf/a/index.txt && grep -q 'Post b' outf/b/index.txt"
+"$relconv" --to txt --out-dir outc posts/b/index.md posts/b/index.markdown 2> errc; status=$?
+ok "two inputs with one output name: the second is refused, not overwritten" "[ $status -eq 1 ] && grep -q 'would write the same outputs' errc && grep -q 'Post b' outc/index.txt"
+
 # Depfile and --if-changed.
 "$relconv" --to txt --depfile d.d -o one.txt in/2023/old.md
 ok "depfile names the output and the input" "grep -q '^one.txt:' d.d && grep -q 'in/2023/old.md' d.d"

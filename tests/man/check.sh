@@ -4,7 +4,8 @@
 #   - `mandoc -T lint` prints nothing and exits 0 (STYLE messages count as failures too);
 #   - `groff -t -man -ww -z` prints nothing (every warning category enabled);
 #   - the page as mandoc renders it (`mandoc -T utf8 | col -b`) shows no roff and loses no
-#     word of the source (check_render.py, tools/words.py).
+#     word of the source (check_render.py, tools/words.py);
+#   - a second conversion gives the same bytes.
 #   check.sh RELCONV INPUT...
 # A missing validator, or a missing input folder, skips the test (exit 77), except in CI,
 # where it fails.
@@ -51,12 +52,15 @@ for src in "${inputs[@]}"; do
     echo "FAIL: groff -t -man -ww -z on $src:"; echo "$warn" | head -20
     failed=$((failed + 1))
   fi
-  mandoc -T utf8 "$out" | col -b > "$work/$count.txt"
-  if ! python3 "$here/check_render.py" "$src" "$work/$count.txt"; then
-    echo "FAIL: roff shows in the rendering of $src"; failed=$((failed + 1))
+  # The same input gives the same bytes.
+  SOURCE_DATE_EPOCH=1700000000 "$relconv" --quiet --to man -o "$work/again.man" "$src" 2> /dev/null
+  if ! cmp -s "$out" "$work/again.man"; then
+    echo "FAIL: two conversions of $src differ"; failed=$((failed + 1))
   fi
+  mandoc -T utf8 "$out" | col -b > "$work/$count.txt"
   pairs+=("$src" "$work/$count.txt")
 done
+python3 "$here/check_render.py" "${pairs[@]}" || failed=$((failed + 1))
 python3 "$tools/words.py" "${pairs[@]}" || failed=$((failed + 1))
 echo "man: $count inputs, $failed failure(s)"
 [ "$failed" -eq 0 ]

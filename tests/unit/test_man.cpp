@@ -149,6 +149,16 @@ TEST_CASE("man: header, NAME and DESCRIPTION from the metadata") {
 }
 
 TEST_CASE("man: name and section from the metadata and from `title: name(1)`") {
+  Metadata meta;
+  meta.title = "Announcing the Packaging Council Election Candidates";
+  CHECK(man::page_name(meta) == "announcing-packaging");
+  meta.title = "Meet the Team: Tarek Ziad\u00e9";
+  CHECK(man::page_name(meta) == "meet-team-tarek");  // 20 characters at most
+  meta.title = "Caf\u00e9 na\u00efve";
+  CHECK(man::page_name(meta) == "cafe-naive");  // accents dropped
+  meta.title = "Python 3.9.0 is now available!";
+  CHECK(man::page_name(meta) == "python-3.9.0");
+  CHECK(man::page_section(meta) == "7");
   Document doc = post({para({text("x")})}, "relconv(1)");
   CHECK(man::page_name(doc.meta) == "relconv");
   CHECK(man::page_section(doc.meta) == "1");
@@ -170,7 +180,7 @@ TEST_CASE("man: headings, paragraphs and no .PP right after a heading") {
                       "Three.\n.PP\n\\f[B]Deeper\\f[R]\n.br\nFour.\n"));
 }
 
-TEST_CASE("man: a heading with markup goes on the line after .SH") {
+TEST_CASE("man: headings go on the macro line, with fonts relative to bold") {
   Block h = heading(1, "Using ");
   h.inlines.push_back(code("make -j"));
   h.inlines.push_back(text(" "));
@@ -178,7 +188,12 @@ TEST_CASE("man: a heading with markup goes on the line after .SH") {
   std::string out = render(post({h, para({text("x")})}));
   INFO(out);
   // .SH sets bold already: code stays bold, emphasis is bold italic, then bold again.
-  CHECK(contains(out, ".SH\nUsing make \\-j \\f[BI]now\\f[B]\nx\n"));
+  CHECK(contains(out, ".SH Using make \\-j \\f[BI]now\\f[B]\nx\n"));
+  // A long heading stays one line: the next-line form would spill into the body.
+  std::string long_title(119, 'w');
+  for (size_t i = 5; i < long_title.size(); i += 6) long_title[i] = ' ';
+  out = render(post({heading(1, long_title), para({text("x")})}));
+  CHECK(contains(out, ".SH " + long_title + "\nx\n"));
 }
 
 TEST_CASE("man: headings shift so the highest level used is .SH") {
@@ -230,7 +245,17 @@ TEST_CASE("man: long lines wrap at 80 bytes, control characters are protected") 
   }
 }
 
-TEST_CASE("man: links use .UR/.UE with the punctuation after them; mail uses .MT") {
+TEST_CASE("man: a wrapped line ending in an abbreviation is not a sentence end") {
+  std::string words;
+  for (int i = 0; i < 14; ++i) words += "word ";
+  std::string out = render(post({para({text(words + "e.g. the next. The end.")})}));
+  INFO(out);
+  CHECK(contains(out, "e.g.\\&\nthe next. The end.\n"));
+  out = render(post({para({text(words + "wordy. The next sentence.")})}));
+  CHECK(contains(out, "wordy.\nThe next sentence.\n"));
+}
+
+TEST_CASE("man: links use .UR/.UE with the punctuation after them, mail uses .MT") {
   std::string out = render(post({para({text("See "), link("https://x.org/a", {text("the site")}),
                                        text(", or "),
                                        link("mailto:me@x.org", {text("mail me")}),
@@ -271,12 +296,18 @@ TEST_CASE("man: nested and numbered lists") {
   Block outer = bullets({{para({text("one")}), inner}, {para({text("two")})}});
   std::string out = render(post({para({text("x")}), outer}));
   INFO(out);
-  CHECK(contains(out, "x\n.IP \\(bu 2\none\n.RS 2\n.IP \\(bu 2\ninner\n.RE\n.IP \\(bu 2\ntwo\n"));
+  CHECK(contains(out, "x\n.IP \\(bu 2\none\n.RS 2\n.PD 0\n.IP \\(bu 2\ninner\n.RE\n"
+                      ".IP \\(bu 2\ntwo\n.PD\n"));
   Block numbered = bullets({{para({text("a")})}, {para({text("b")})}}, true);
   numbered.list.start = 9;
+  Block loose = numbered;
+  loose.list.tight = false;
+  out = render(post({loose}));
+  CHECK(contains(out, ".IP 9. 4\na\n.IP 10. 4\nb\n"));
+  CHECK(!contains(out, ".PD"));
   out = render(post({numbered, para({text("after")})}));
   INFO(out);
-  CHECK(contains(out, ".IP 9. 4\na\n.IP 10. 4\nb\n.PP\nafter\n"));
+  CHECK(contains(out, ".IP 9. 4\na\n.PD 0\n.IP 10. 4\nb\n.PD\n.PP\nafter\n"));
 }
 
 TEST_CASE("man: task lists, quotes, definitions") {
@@ -294,7 +325,7 @@ TEST_CASE("man: task lists, quotes, definitions") {
   defs.definitions = {item};
   std::string out = render(post({tasks, quote, defs}));
   INFO(out);
-  CHECK(contains(out, ".IP [x] 4\ndone\n.IP \"[ ]\" 4\ntodo\n"));
+  CHECK(contains(out, ".IP [x] 4\ndone\n.PD 0\n.IP \"[ ]\" 4\ntodo\n.PD\n"));
   INFO(out);
   CHECK(contains(out, ".PP\n.RS 4\nq1\n.PP\nq2\n.RE\n"));
   INFO(out);
@@ -345,7 +376,7 @@ TEST_CASE("man: tables go through tbl, with the preprocessor line first") {
   CHECK(render(post({para({text("x")})})).rfind(".TH", 0) == 0);
 }
 
-TEST_CASE("man: footnotes become a NOTES section; images their alt text") {
+TEST_CASE("man: footnotes become a NOTES section, images their alt text") {
   Document doc = post({para({text("Claim"), Inline{InlineKind::FootnoteRef, {}, "1", "", "",
                                                    {}, 1},
                              text(" "), span(InlineKind::Image, {text("a chart")})})});
