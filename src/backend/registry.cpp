@@ -7,6 +7,7 @@ namespace epub { const Backend& backend(); }
 namespace text { const Backend& backend(); }
 namespace man { const Backend& backend(); }
 namespace tree { const Backend& backend(); }
+namespace pdf { const Backend& backend(); }
 
 const std::vector<const Backend*>& backends() {
   static const std::vector<const Backend*> table = {
@@ -14,6 +15,7 @@ const std::vector<const Backend*>& backends() {
       &tree::backend(),
       &man::backend(),
       &epub::backend(),
+      &pdf::backend(),
   };
   return table;
 }
