@@ -36,7 +36,30 @@ made() {
   return 1
 }
 
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+# Known failures, reported to the backend's author: "case|start of the check's name". A
+# known failure prints KNOWN and does not fail the run; a known failure that no longer
+# happens fails it, so this list is kept true. Remove an entry once it is fixed.
+known=(
+  "wide_table|20,000-column table/pdf"        # libharu error 0x105B blamed on a font file
+  "batch|batch with broken inputs"            # the same: e-wide.md fails in pdf (4 failed, not 3)
+  "batch|batch/pdf: e-wide converted"
+  "nesting|nesting quotes/pdf: text kept"     # pdf: text nested 64 deep is not drawn (no width left)
+  "nesting|nesting lists/pdf: text kept"
+  "nesting|nesting ordered/pdf: text kept"
+  "nesting|nesting mixed/pdf: text kept"
+  "nesting|nesting links/pdf: text kept"
+)
+known_seen=()
+current_case=
+fail() {
+  local k
+  for k in "${known[@]}"; do
+    if [ "${k%%|*}" = "$current_case" ] && [[ "$*" == "${k#*|}"* ]]; then
+      echo "KNOWN: $*"; known_seen+=("$k"); return
+    fi
+  done
+  echo "FAIL: $*"; failed=$((failed + 1))
+}
 pass() { passed=$((passed + 1)); }
 skip() { echo "SKIP: $*"; skipped=$((skipped + 1)); }
 ok() { if eval "$2"; then pass; else fail "$1: $2"; fi; }
@@ -332,7 +355,8 @@ case_fonts() {
   done
   printf 'fonts:\n  serif: [not, a, path]\n' > style-type.yaml
   run 30 "$relconv" --to pdf --style style-type.yaml -o font-type.pdf font.md
-  expect "font key of the wrong type" 1 '^style-type.yaml:2:[0-9]+: '
+  expect "font key of the wrong type: the default font, a warning at the value" 0 \
+    "^style-type.yaml:2:10: warning: 'fonts.serif' must be a string; ignored"
 }
 
 case_batch() {
@@ -369,7 +393,14 @@ all=(encoding big nesting html_nesting wide_table yaml paths active_content outp
 cases=("$@"); [ ${#cases[@]} -gt 0 ] || cases=("${all[@]}")
 for c in "${cases[@]}"; do
   start=$SECONDS
+  current_case=$c
   "case_$c"
+  for k in "${known[@]}"; do
+    if [ "${k%%|*}" = "$c" ] && ! printf '%s\n' "${known_seen[@]}" | grep -qxF -- "$k"; then
+      echo "FAIL: known failure '${k#*|}' no longer happens: remove it from the list in run.sh"
+      failed=$((failed + 1))
+    fi
+  done
   echo "case $c: $((SECONDS - start)) s" >&2
 done
 echo "$passed passed, $failed failed, $skipped skipped"
