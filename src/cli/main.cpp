@@ -76,8 +76,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> inputs;
   std::string to, output, out_dir, metadata_file, style, depfile, order = "auto";
   std::vector<std::string> metadata, resource_paths, tags;
-  int columns = 72, toc_depth = 2, jobs = 0, max_nesting = 64;
-  size_t max_input_mb = 128;
+  int columns = 72, toc_depth = 2, jobs = 0, max_nesting = 64, max_table_columns = 1000;
+  size_t max_input_mb = 64;
   bool list_formats = false, include_drafts = false, fail_on_warning = false, quiet = false, toc = false,
        if_changed = false;
 
@@ -119,10 +119,13 @@ int main(int argc, char** argv) {
   app.add_flag("--if-changed", if_changed, "Leave outputs whose bytes would not change untouched");
   app.add_flag("--fail-on-warning", fail_on_warning, "Treat warnings as errors (exit code 4, no output)");
   app.add_flag("-q,--quiet", quiet, "Print errors only");
-  app.add_option("--max-input-size", max_input_mb, "Refuse inputs larger than this many MiB (default 128)")
+  app.add_option("--max-input-size", max_input_mb, "Refuse inputs larger than this many MiB (default 64)")
       ->check(CLI::Range(1, 4096));
   app.add_option("--max-nesting", max_nesting, "Flatten lists and quotes nested deeper than this (default 64)")
       ->check(CLI::Range(1, 1000));
+  app.add_option("--max-table-columns", max_table_columns,
+                 "Show table rows with more cells than this as text (default 1000)")
+      ->check(CLI::Range(1, 100000));
   app.add_flag("--list-formats", list_formats, "List the output formats and exit");
   app.footer(
       "Exit codes: 0 success, 1 an input could not be converted, 2 usage error, 3 an output could not be "
@@ -158,6 +161,7 @@ int main(int argc, char** argv) {
     ConvertOptions options;
     options.parse.max_input_bytes = max_input_mb << 20;
     options.parse.max_nesting = max_nesting;
+    options.parse.max_table_columns = max_table_columns;
     options.render.columns = columns;
     options.render.toc = toc;
     options.render.toc_depth = toc_depth;
@@ -231,9 +235,20 @@ int main(int argc, char** argv) {
       return usage_error(std::string("refusing to write ") + backend.name() +
                          " to a terminal; give -o FILE or redirect the output");
     if (output == "-" && !depfile.empty()) return usage_error("--depfile needs an output file (-o FILE)");
+    // Nothing relconv reads may be overwritten by what it writes.
+    std::vector<std::string> read_files;
     for (const auto& in : inputs)
-      if (in != "-" && output != "-" && same_file(in, output))
+      if (in != "-") read_files.push_back(in);
+    if (!metadata_file.empty()) read_files.push_back(metadata_file);
+    if (!style.empty()) read_files.push_back(style);
+    for (const auto& in : read_files) {
+      if (output != "-" && same_file(in, output))
         return usage_error("output '" + output + "' is the input '" + in + "'; refusing to overwrite it");
+      if (!depfile.empty() && same_file(in, depfile))
+        return usage_error("depfile '" + depfile + "' is the input '" + in + "'; refusing to overwrite it");
+    }
+    if (!depfile.empty() && (depfile == output || same_file(depfile, output)))
+      return usage_error("--depfile and -o name the same file '" + depfile + "'");
     if (std::count(inputs.begin(), inputs.end(), std::string("-")) > 1)
       return usage_error("standard input ('-') can be read only once");
 

@@ -55,7 +55,10 @@ std::vector<BatchInput> collect_inputs(const std::vector<std::string>& inputs, D
       std::vector<BatchInput> found;
       for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec) && is_markdown(it->path())) {
+        // A link to nowhere is kept, so it fails as an input of its own rather than
+        // vanishing from the batch without a word.
+        bool dangling = it->is_symlink(ec) && !fs::exists(it->path(), ec);
+        if ((it->is_regular_file(ec) || dangling) && is_markdown(it->path())) {
           std::string rel = fs::relative(it->path(), p, ec).generic_string();
           found.push_back({it->path().generic_string(), strip_extension(rel)});
         }
@@ -125,6 +128,9 @@ int run_batch(const std::vector<std::string>& inputs, const ConvertOptions& opti
         std::error_code ec;
         fs::create_directories(target.parent_path(), ec);
         if (ec) throw Error(target.parent_path().string(), "cannot create folder: " + ec.message(), kExitOutputError);
+        if (same_file(in.path, target.string()))
+          throw Error(target.string(), "output is the input '" + in.path + "'; refusing to overwrite it",
+                      kExitUsageError);
         write_output(target.string(), bytes, batch.write);
       }
       if (batch.fail_on_warning && r.diag.warning_count() > 0) r.code = kExitWarningsFailed;

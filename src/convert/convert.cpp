@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -170,34 +171,62 @@ bool same_file(const std::string& a, const std::string& b) {
   return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-bool write_output(const std::string& path, const std::string& data, const WriteOptions& options) {
-  if (path == "-") {
+namespace {
+
+// Writes all of `data` to an open descriptor; false (with errno) on failure.
+bool write_all(int fd, const std::string& data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+bool write_output(const std::string& path_arg, const std::string& data, const WriteOptions& options) {
+  if (path_arg == "-") {
+    errno = 0;
     std::cout.write(data.data(), static_cast<std::streamsize>(data.size()));
     std::cout.flush();
-    if (!std::cout) throw Error(std::string("<stdout>"), "cannot write to standard output", kExitOutputError);
+    if (!std::cout)
+      throw Error(std::string("<stdout>"),
+                  std::string("cannot write to standard output") + (errno ? std::string(": ") + std::strerror(errno) : ""),
+                  kExitOutputError);
     return true;
   }
-  // A device or a pipe (-o /dev/null, /dev/stdout, a FIFO) is written to in place:
-  // renaming a temporary file over it would replace the device with a regular file
-  // (as root, `-o /dev/null` did exactly that).
+  std::string path = path_arg;
   struct stat target;
-  if (stat(path.c_str(), &target) == 0 && !S_ISREG(target.st_mode) && !S_ISDIR(target.st_mode)) {
-    int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) throw Error(path, std::string("cannot write output: ") + std::strerror(errno), kExitOutputError);
-    size_t done = 0;
-    while (done < data.size()) {
-      ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        int err = errno;
-        close(fd);
-        throw Error(path, std::string("cannot write output: ") + std::strerror(err), kExitOutputError);
+  if (stat(path.c_str(), &target) == 0) {
+    if (S_ISDIR(target.st_mode))
+      throw Error(path_arg, "cannot write output: it is a folder", kExitOutputError);
+    // A device, pipe or socket (/dev/null, a FIFO), or a descriptor named through /dev or
+    // /proc (/dev/stdout, /dev/fd/3): written in place, as a shell's `>` would. A rename
+    // would replace the device node or the link itself (as root, /dev/stdout).
+    bool special = !S_ISREG(target.st_mode) || path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0;
+    if (special) {
+      int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+      if (fd < 0) throw Error(path_arg, std::string("cannot write output: ") + std::strerror(errno), kExitOutputError);
+      bool ok = write_all(fd, data);
+      int err = errno;
+      if (::close(fd) != 0 && ok) {
+        ok = false;
+        err = errno;
       }
-      done += static_cast<size_t>(n);
+      if (!ok) throw Error(path_arg, std::string("cannot write output: ") + std::strerror(err), kExitOutputError);
+      return true;
     }
-    if (close(fd) != 0)
-      throw Error(path, std::string("cannot write output: ") + std::strerror(errno), kExitOutputError);
-    return true;
+    // A symlink to a file: replace the file it points at and keep the link.
+    struct stat link;
+    if (lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+      char buf[PATH_MAX];
+      if (realpath(path.c_str(), buf)) path = buf;
+    }
   }
   if (options.only_if_changed) {
     std::ifstream in(path, std::ios::binary);
@@ -215,13 +244,13 @@ bool write_output(const std::string& path, const std::string& data, const WriteO
   name.push_back('\0');
   int fd = mkstemp(name.data());
   if (fd < 0)
-    throw Error(path, std::string("cannot write output: ") + std::strerror(errno), kExitOutputError);
+    throw Error(path_arg, std::string("cannot write output: ") + std::strerror(errno), kExitOutputError);
   std::string tmp(name.data());
   auto fail = [&](const char* what) {
     int err = errno;
     close(fd);
     unlink(tmp.c_str());
-    throw Error(path, std::string(what) + std::strerror(err), kExitOutputError);
+    throw Error(path_arg, std::string(what) + std::strerror(err), kExitOutputError);
   };
   // mkstemp makes the file 0600; give it the mode a plain create would have.
   mode_t mask = umask(0);
@@ -229,24 +258,16 @@ bool write_output(const std::string& path, const std::string& data, const WriteO
   struct stat old;
   mode_t mode = stat(path.c_str(), &old) == 0 ? (old.st_mode & 07777) : (0666 & ~mask);
   if (fchmod(fd, mode) != 0) fail("cannot write output: ");
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("cannot write output: ");
-    }
-    done += static_cast<size_t>(n);
-  }
+  if (!write_all(fd, data)) fail("cannot write output: ");
   if (close(fd) != 0) {
     int err = errno;
     unlink(tmp.c_str());
-    throw Error(path, std::string("cannot write output: ") + std::strerror(err), kExitOutputError);
+    throw Error(path_arg, std::string("cannot write output: ") + std::strerror(err), kExitOutputError);
   }
   if (rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;
     unlink(tmp.c_str());
-    throw Error(path, std::string("cannot write output: ") + std::strerror(err), kExitOutputError);
+    throw Error(path_arg, std::string("cannot write output: ") + std::strerror(err), kExitOutputError);
   }
   return true;
 }

@@ -9,18 +9,26 @@
 // - raw HTML goes to the HTML interpreter (html.cpp); text that only looks like a tag
 //   (`<module>`) comes back as literal text;
 // - containers nested deeper than ParseOptions::max_nesting are flattened (their content
-//   kept), so no backend recurses without bound.
+//   kept), so no backend recurses without bound;
+// - a line with more table cells than ParseOptions::max_table_columns has its pipes escaped
+//   before cmark-gfm sees it (its table code is quadratic in the cells of a row: 15,000
+//   columns take 20 s), so it shows as text, with a warning.
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <iostream>
 #include <mutex>
 #include <sstream>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "parse/front_matter.h"
 #include "parse/html.h"
@@ -47,6 +55,106 @@ namespace {
 
 std::once_flag g_extensions_once;
 
+// The lines of the body whose table pipes were escaped (bound_table_cells): the line as
+// written and the offsets, in the escaped line, of the backslashes put in.
+struct EscapedLine {
+  std::string original;
+  std::vector<size_t> inserted;
+};
+using EscapedLines = std::map<size_t, EscapedLine>;  // by 0-based line of the body
+
+// Counts the cells a GFM table row on this line would have: the pipes that are not
+// escaped by a backslash, plus one, less a leading and a trailing pipe.
+size_t table_cells(std::string_view line, std::vector<size_t>* pipes = nullptr) {
+  size_t count = 0;
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '\\') {
+      ++i;
+    } else if (line[i] == '|') {
+      ++count;
+      if (pipes) pipes->push_back(i);
+    }
+  }
+  if (count == 0) return 0;
+  size_t b = line.find_first_not_of(" \t>");
+  size_t e = line.find_last_not_of(" \t");
+  size_t cells = count + 1;
+  if (b != std::string_view::npos && line[b] == '|') --cells;
+  if (e != std::string_view::npos && line[e] == '|' && e != b) --cells;
+  return cells;
+}
+
+// cmark-gfm 0.29's table extension takes time quadratic in the cells of a row (about 20 s
+// for one row of 15,000 cells, whether it is the header, the delimiter row or a body row;
+// the fixes of CVE-2023-37463 and friends came later). A line with more cells than the
+// limit gets a backslash before each of its pipes, so cmark-gfm reads it as text (in a
+// paragraph) or as one cell (in a table): linear, and no word is lost. Returns the body to
+// parse: `body` itself when no line was too wide, else `storage` filled with the escaped
+// copy. Code blocks put their original lines back in Converter (undo_escapes).
+std::string_view bound_table_cells(std::string_view body, int max_cells, const std::string* file,
+                                   uint32_t first_line, Diagnostics& diag, std::string& storage,
+                                   EscapedLines& escaped) {
+  if (max_cells <= 0) return body;
+  size_t start = 0, line = 0, copied = 0;
+  size_t limit = static_cast<size_t>(max_cells);
+  while (start < body.size()) {
+    size_t eol = body.find('\n', start);
+    size_t end = eol == std::string_view::npos ? body.size() : eol;
+    std::string_view l = body.substr(start, end - start);
+    // Fast path: a line with fewer pipes than the limit cannot be too wide.
+    if (static_cast<size_t>(std::count(l.begin(), l.end(), '|')) > limit) {
+      std::vector<size_t> pipes;
+      size_t cells = table_cells(l, &pipes);
+      if (cells > limit) {
+        if (escaped.empty()) storage.reserve(body.size() + pipes.size());
+        storage.append(body.substr(copied, start - copied));
+        EscapedLine e;
+        e.original = std::string(l);
+        std::string out;
+        out.reserve(l.size() + pipes.size());
+        size_t from = 0;
+        for (size_t p : pipes) {
+          out.append(l.substr(from, p - from));
+          e.inserted.push_back(out.size());
+          out += '\\';
+          from = p;
+        }
+        out.append(l.substr(from));
+        storage += out;
+        copied = end;
+        if (escaped.size() < 10)
+          diag.warning(SourcePos{file, first_line + static_cast<uint32_t>(line), 1},
+                       "a table row of " + std::to_string(cells) + " cells is more than the limit of " +
+                           std::to_string(limit) + " (see --max-table-columns); it is shown as text");
+        else if (escaped.size() == 10)
+          diag.warning(SourcePos{file, first_line + static_cast<uint32_t>(line), 1},
+                       "more table rows over the limit of " + std::to_string(limit) + " cells are shown as text");
+        escaped.emplace(line, std::move(e));
+      }
+    }
+    if (eol == std::string_view::npos) break;
+    start = eol + 1;
+    ++line;
+  }
+  if (escaped.empty()) return body;
+  storage.append(body.substr(copied));
+  return storage;
+}
+
+// A URL that would run code when followed (javascript:, vbscript:) or smuggle a document
+// in (data: other than an image). Browsers ignore spaces and control characters in the
+// scheme and its case, so this does too. The same rule as html.cpp's for HTML links.
+bool is_active_url(const std::string& url) {
+  std::string s;
+  for (char c : url) {
+    if (std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c))) continue;
+    s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (s.size() >= 16) break;
+  }
+  return s.rfind("javascript:", 0) == 0 || s.rfind("vbscript:", 0) == 0 ||
+         (s.rfind("data:", 0) == 0 && s.rfind("data:image/", 0) != 0);
+}
+
 // Runs cmark-gfm with the GFM extensions and footnotes; the caller frees the tree.
 cmark_node* run_cmark(std::string_view text) {
   std::call_once(g_extensions_once, [] { cmark_gfm_core_extensions_ensure_registered(); });
@@ -63,7 +171,8 @@ cmark_node* run_cmark(std::string_view text) {
 // column).
 class LineIndex {
  public:
-  LineIndex(std::string_view body, uint32_t first_line) : body_(body), first_line_(first_line) {
+  LineIndex(std::string_view body, uint32_t first_line, const EscapedLines& escaped)
+      : body_(body), first_line_(first_line), escaped_(escaped) {
     starts_.push_back(0);
     for (size_t i = 0; i < body.size(); ++i)
       if (body[i] == '\n') starts_.push_back(i + 1);
@@ -80,13 +189,51 @@ class LineIndex {
       size_t start = starts_[idx];
       size_t len = std::min(static_cast<size_t>(byte_col - 1), body_.size() - start);
       p.col = static_cast<uint32_t>(utf8_length(body_.substr(start, len))) + 1;
+      // Backslashes bound_table_cells() put in are not in the file.
+      auto e = escaped_.find(idx);
+      if (e != escaped_.end())
+        for (size_t at : e->second.inserted)
+          if (at < len && p.col > 1) --p.col;
     }
     return p;
+  }
+
+  // A code block's text as written: lines that bound_table_cells() escaped are put back.
+  // `first` is the 0-based body line of the literal's first line.
+  std::string undo_escapes(const std::string& literal, int first_line) const {
+    if (escaped_.empty() || first_line < 1) return literal;
+    std::string out;
+    size_t start = 0;
+    size_t idx = static_cast<size_t>(first_line) - 1;
+    while (start < literal.size()) {
+      size_t eol = literal.find('\n', start);
+      size_t end = eol == std::string::npos ? literal.size() : eol;
+      std::string_view l(literal.data() + start, end - start);
+      auto e = escaped_.find(idx);
+      size_t line_start = idx < starts_.size() ? starts_[idx] : body_.size();
+      size_t line_end = body_.find('\n', line_start);
+      std::string_view src = body_.substr(line_start, line_end == std::string_view::npos ? body_.npos : line_end - line_start);
+      if (e != escaped_.end() && src.size() >= l.size() && src.substr(src.size() - l.size()) == l) {
+        // The literal is the escaped line less a prefix (indentation, container markers).
+        size_t k = src.size() - l.size(), before = 0;
+        for (size_t at : e->second.inserted)
+          if (at < k) ++before;
+        out += e->second.original.substr(k - before);
+      } else {
+        out += l;
+      }
+      if (eol == std::string::npos) break;
+      out += '\n';
+      start = eol + 1;
+      ++idx;
+    }
+    return out;
   }
 
  private:
   std::string_view body_;
   uint32_t first_line_;
+  const EscapedLines& escaped_;
   std::vector<size_t> starts_;
 };
 
@@ -101,15 +248,13 @@ class Converter {
     // the nth of them (cmark-gfm keeps labels private).
     for (cmark_node* n = cmark_node_first_child(root); n; n = cmark_node_next(n))
       if (cmark_node_get_type(n) == CMARK_NODE_FOOTNOTE_DEFINITION) footnote_defs_.push_back(n);
-    // Each top-level block's cmark subtree is freed as soon as it is converted, so the
-    // whole cmark tree and the whole model never coexist (the peak memory of a large
-    // document). Footnote definitions stay until they are converted below.
+    // Each top-level block's cmark-gfm nodes are freed once converted: the tree takes
+    // about 30 bytes per byte of input, and the model as much again, so holding both
+    // whole nearly doubled the peak memory of a large document.
     for (cmark_node* n = cmark_node_first_child(root); n;) {
       cmark_node* next = cmark_node_next(n);
-      if (cmark_node_get_type(n) != CMARK_NODE_FOOTNOTE_DEFINITION) {
-        block(n, chapter.blocks, 0);
-        cmark_node_free(n);
-      }
+      block(n, chapter.blocks, 0);
+      if (cmark_node_get_type(n) != CMARK_NODE_FOOTNOTE_DEFINITION) cmark_node_free(n);
       n = next;
     }
     for (size_t i = 0; i < footnote_defs_.size(); ++i) {
@@ -216,6 +361,11 @@ class Converter {
       b.kind = BlockKind::CodeBlock;
       const char* lit = cmark_node_get_literal(n);
       b.literal = lit ? lit : "";
+      // A fenced block's text starts on the line after its fence.
+      int fence_length = 0, fence_offset = 0;
+      char fence_char = 0;
+      bool fenced = cmark_node_get_fenced(n, &fence_length, &fence_offset, &fence_char) != 0;
+      b.literal = index_.undo_escapes(b.literal, cmark_node_get_start_line(n) + (fenced ? 1 : 0));
       const char* info = cmark_node_get_fence_info(n);
       std::string s = info ? info : "";
       b.info = s.substr(0, s.find_first_of(" \t{"));
@@ -281,8 +431,13 @@ class Converter {
     detail::HtmlContext ctx{file_, base_dir_, diag_, options_, {}, 0};
     ctx.reparse_depth = reparse_depth_;
     ctx.parse_markdown = [this](const std::string& md, uint32_t first_line, std::vector<Block>& blocks) {
-      cmark_node* root = run_cmark(md);
-      LineIndex index(md, first_line);
+      // Markdown found inside HTML gets the same table bound as the body.
+      std::string bounded;
+      EscapedLines escaped;
+      std::string_view text =
+          bound_table_cells(md, options_.max_table_columns, file_, first_line, diag_, bounded, escaped);
+      cmark_node* root = run_cmark(text);
+      LineIndex index(text, first_line, escaped);
       Converter sub(file_, index, diag_, options_, base_dir_);
       sub.reparse_depth_ = reparse_depth_ + 1;
       sub.warned_depth_ = warned_depth_;
@@ -352,6 +507,12 @@ class Converter {
       in.url = url ? url : "";
       in.title = title ? title : "";
       merge_texts(in.children);
+      if (is_active_url(in.url)) {
+        // The link goes; its text stays (as html.cpp does for <a href="javascript:…">).
+        diag_.warning(in.pos, "link to '" + in.url.substr(0, 40) + "' removed (it would run code)");
+        for (Inline& c : in.children) out.push_back(std::move(c));
+        return;
+      }
       if (!has_visible_content(in.children)) {
         if (heading_ || in.url.empty()) return;  // an anchor: nothing to show
         in.children.clear();
@@ -367,6 +528,11 @@ class Converter {
       const char* title = cmark_node_get_title(n);
       in.url = url ? url : "";
       in.title = title ? title : "";
+      if (is_active_url(in.url)) {
+        diag_.warning(in.pos, "image '" + in.url.substr(0, 40) + "' removed (it would run code); showing its alt text");
+        for (Inline& c : in.children) out.push_back(std::move(c));
+        return;
+      }
     } else if (type == CMARK_NODE_FOOTNOTE_REFERENCE) {
       in.kind = InlineKind::FootnoteRef;
       in.note = std::atoi(literal().c_str());
@@ -431,6 +597,7 @@ bool is_clean_utf8(std::string_view s) {
   }
   return true;
 }
+std::string too_large_message(size_t size, size_t limit, bool at_least);
 
 // A pandoc title block: `% title`, `% author; author`, `% date` at the very top.
 size_t title_block(std::string_view body, Metadata& meta, uint32_t& lines) {
@@ -479,10 +646,7 @@ Chapter parse_markdown(std::string_view bytes, const std::string& name, const st
   const std::string* file = chapter.source.get();
 
   if (bytes.size() > options.max_input_bytes)
-    throw Error(SourcePos{file, 0, 0}, "input is " + std::to_string(bytes.size() >> 20) +
-                                           " MiB, more than the limit of " +
-                                           std::to_string(options.max_input_bytes >> 20) +
-                                           " MiB (raise it with --max-input-size)");
+    throw Error(SourcePos{file, 0, 0}, too_large_message(bytes.size(), options.max_input_bytes, false));
 
   // A byte order mark is not content.
   if (bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0) bytes.remove_prefix(3);
@@ -518,35 +682,71 @@ Chapter parse_markdown(std::string_view bytes, const std::string& name, const st
   size_t skip = title_block(body, chapter.meta, body_line);
   body.remove_prefix(skip);
 
+  std::string bounded;
+  EscapedLines escaped;
+  body = bound_table_cells(body, options.max_table_columns, file, body_line, diag, bounded, escaped);
   cmark_node* root = run_cmark(body);
-  LineIndex index(body, body_line);
+  LineIndex index(body, body_line, escaped);
   Converter conv(file, index, diag, options, chapter.base_dir);
   conv.document(root, chapter);
   cmark_node_free(root);
   return chapter;
 }
 
-Chapter parse_file(const std::string& path, Diagnostics& diag, const ParseOptions& options) {
+namespace {
+
+std::string too_large_message(size_t size, size_t limit, bool at_least) {
+  std::string how_big = at_least ? "" : std::to_string((size + (1u << 20) - 1) >> 20) + " MiB, ";
+  return "input is " + how_big + "more than the limit of " + std::to_string(limit >> 20) +
+         " MiB (raise it with --max-input-size)";
+}
+
+// Reads a whole input, but never more than `limit` bytes: standard input, a pipe or
+// /dev/zero could otherwise fill the memory before the size is known. A folder is an
+// error of its own (an ifstream "reads" it as empty).
+std::string read_bounded(const std::string& path, const std::string& name, size_t limit) {
+  int fd = path == "-" ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(name, std::string("cannot read input: ") + std::strerror(errno));
+  struct FdCloser {
+    int fd;
+    ~FdCloser() {
+      if (fd > 0) ::close(fd);
+    }
+  } closer{fd};
+  struct stat st;
+  if (fstat(fd, &st) == 0) {
+    if (S_ISDIR(st.st_mode))
+      throw Error(name, "cannot read input: it is a folder (--out-dir converts the Markdown files in folders)");
+    if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > limit)
+      throw Error(name, too_large_message(static_cast<size_t>(st.st_size), limit, false));
+  }
   std::string data;
+  if (S_ISREG(st.st_mode)) data.reserve(static_cast<size_t>(st.st_size));
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw Error(name, std::string("cannot read input: ") + std::strerror(errno));
+    }
+    if (n == 0) break;
+    if (data.size() + static_cast<size_t>(n) > limit) throw Error(name, too_large_message(limit, limit, true));
+    data.append(buf, static_cast<size_t>(n));
+  }
+  return data;
+}
+
+}  // namespace
+
+Chapter parse_file(const std::string& path, Diagnostics& diag, const ParseOptions& options) {
+  std::string name = path == "-" ? "<stdin>" : path;
+  std::string data = read_bounded(path, name, options.max_input_bytes);
   std::string base_dir = ".";
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    data = ss.str();
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path, std::string("cannot read input: ") + std::strerror(errno));
-    // Read straight into one string of the file's size (a stringstream would hold a
-    // second copy); a file of unknown size (a pipe) grows it as it goes.
-    struct stat st;
-    if (stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) data.reserve(static_cast<size_t>(st.st_size));
-    char buf[1 << 16];
-    while (in.read(buf, sizeof buf) || in.gcount() > 0) data.append(buf, static_cast<size_t>(in.gcount()));
-    if (in.bad()) throw Error(path, std::string("cannot read input: ") + std::strerror(errno));
+  if (path != "-") {
     size_t slash = path.rfind('/');
     base_dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
   }
-  return parse_markdown(data, path == "-" ? "<stdin>" : path, base_dir, diag, options);
+  return parse_markdown(data, name, base_dir, diag, options);
 }
 
 Document single_document(Chapter chapter) {
@@ -563,12 +763,8 @@ void set_metadata(Metadata& meta, const std::string& key, const std::string& yam
 }
 
 void read_metadata_file(Metadata& meta, const std::string& path, Diagnostics& diag, const ParseOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path, std::string("cannot read metadata file: ") + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
   auto name = std::make_shared<const std::string>(path);
-  std::string text = ss.str();
+  std::string text = read_bounded(path, path, options.max_input_bytes);
   // Metadata files may be YAML documents with or without --- fences.
   std::string_view yaml = text;
   uint32_t first_line = 1;

@@ -12,7 +12,8 @@
 namespace relconv {
 
 struct ParseOptions {
-  size_t max_input_bytes = 128u << 20;  // larger inputs are refused (--max-input-size)
+  size_t max_input_bytes = 64u << 20;   // larger inputs are refused (--max-input-size); parsing
+                                        // takes about 40 bytes of memory per byte of input
   int max_nesting = 64;                 // deeper containers are flattened, with a warning
   int max_table_columns = 1000;         // wider tables are shown as text, with a warning
   size_t max_yaml_nodes = 100000;       // front matter bigger than this (a YAML bomb) is refused
