@@ -116,9 +116,19 @@ HPDF_Font Fonts::font(FontFace face) {
 
 double Fonts::width(FontFace face, double size, const std::string& text) {
   if (text.empty()) return 0;
-  HPDF_TextWidth tw = HPDF_Font_TextWidth(font(face), reinterpret_cast<const HPDF_BYTE*>(text.data()),
-                                          HPDF_UINT(text.size()));
-  return tw.width * size / 1000.0;
+  // libharu refuses strings over 65,535 bytes (HPDF_STRING_OUT_OF_RANGE). It does no
+  // kerning, so widths add up: measure long runs in pieces cut between characters.
+  const size_t kPiece = 32768;
+  double total = 0;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = std::min(text.size(), start + kPiece);
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    HPDF_TextWidth tw = HPDF_Font_TextWidth(font(face), reinterpret_cast<const HPDF_BYTE*>(text.data() + start),
+                                            HPDF_UINT(end - start));
+    total += tw.width;
+    start = end;
+  }
+  return total * size / 1000.0;
 }
 
 FontFace Fonts::pick(FontFace want, char32_t cp) {

@@ -132,6 +132,7 @@ class Typesetter {
                 std::vector<Word>& words, bool& open);
   void measure(std::vector<Word>& words);
   void split_wide(std::vector<Word>& words, double width);
+  Box indented(const Box& box, double by) const;
   // `shrink`: spaces may narrow a little to fit a line (justified text only).
   std::vector<std::pair<size_t, size_t>> break_lines(const std::vector<Word>& words, double width,
                                                      bool shrink = false);
@@ -458,7 +459,7 @@ void Typesetter::split_wide(std::vector<Word>& words, double width) {
         ++end;
         // Not after '-': pdftotext joins a line that ends in a hyphen to the next.
         if (cp == '/' || cp == '.' || cp == '_' || cp == '?' || cp == '&' || cp == '=' ||
-            cp == ',' || cp == ':' || cp == '#')
+            cp == ',' || cp == ':' || cp == '#' || cp == '(' || cp == ')' || cp == '[' || cp == ']')
           good = end;
       }
       if (end < chars.size() && good > start && good - start > (end - start) / 3) end = good;
@@ -824,12 +825,20 @@ void Typesetter::heading(const Block& b, const Box& box) {
   space(s_.heading_space_after * scale_);
 }
 
+// `box` moved right by `by`, as far as that leaves a third of the text width: past that,
+// deeper lists and quotes stop indenting (their text is drawn, not squeezed to nothing).
+Box Typesetter::indented(const Box& box, double by) const {
+  Box inner = box;
+  double step = std::max(0.0, std::min(by, box.w - width_ / 3));
+  inner.x += step;
+  inner.w -= step;
+  return inner;
+}
+
 void Typesetter::list(const Block& b, const Box& box, int depth) {
   static const char* bullets[] = {"\u2022", "\u25E6", "\u25AA"};
   const double indent = s_.list_indent * (b.list.ordered ? 1.2 : 1) * scale_;
-  Box inner = box;
-  inner.x += indent;
-  inner.w -= indent;
+  Box inner = indented(box, indent);
   int number = b.list.start;
   for (const ListItem& item : b.items) {
     space(b.list.tight ? s_.list_item_space * scale_ : s_.paragraph_space * scale_);
@@ -1417,10 +1426,8 @@ void Typesetter::block(const Block& b, const Box& box) {
     case BlockKind::Paragraph: paragraph_with_images(b.inlines, box); break;
     case BlockKind::Heading: heading(b, box); break;
     case BlockKind::BlockQuote: {
-      Box inner = box;
+      Box inner = indented(box, s_.quote_indent);
       inner.rules.push_back(box.x + s_.quote_rule_width / 2);
-      inner.x += s_.quote_indent;
-      inner.w -= s_.quote_indent;
       Rgb saved = text_color_;
       text_color_ = s_.quote_color;
       space(s_.paragraph_space * scale_);
@@ -1457,9 +1464,7 @@ void Typesetter::block(const Block& b, const Box& box) {
         space(s_.paragraph_space * scale_);
         paragraph(d.term, box, st, Alignment::Left, s_.body_leading);
         if (!out_.items.empty()) out_.items.back().keep_with_next = true;
-        Box inner = box;
-        inner.x += s_.list_indent;
-        inner.w -= s_.list_indent;
+        Box inner = indented(box, s_.list_indent);
         for (const auto& def : d.definitions) {
           space(2);
           blocks(def, inner);
@@ -1649,9 +1654,7 @@ void Typesetter::footnotes(const Chapter& ch) {
   rule.ops.push_back(line);
   rule.keep_with_next = true;
   emit(std::move(rule), box, 0);
-  Box inner = box;
-  inner.x += s_.list_indent;
-  inner.w -= s_.list_indent;
+  Box inner = indented(box, s_.list_indent);
   for (const Footnote& fn : ch.footnotes) {
     space(3);
     pending_anchors_.push_back(fn.id);

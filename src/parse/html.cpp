@@ -118,15 +118,6 @@ int int_attr(xmlNode* n, const char* name) {
 
 std::string name_of(xmlNode* n) { return n->name ? reinterpret_cast<const char*>(n->name) : ""; }
 
-// URLs that would run code or smuggle content are never kept.
-bool is_dangerous_url(const std::string& url) {
-  std::string s;
-  for (char c : url)
-    if (!std::isspace(static_cast<unsigned char>(c)) && !std::iscntrl(static_cast<unsigned char>(c)))
-      s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s.rfind("javascript:", 0) == 0 || s.rfind("vbscript:", 0) == 0 ||
-         (s.rfind("data:", 0) == 0 && s.rfind("data:image/", 0) != 0);
-}
 
 const std::set<std::string>& dropped_elements() {
   static const std::set<std::string> s = {"script", "style", "iframe", "object", "embed", "applet", "frame",
@@ -596,7 +587,7 @@ class Interpreter {
       }
     } else if (name == "a") {
       std::string href = attr(n, "href");
-      if (href.empty() || is_dangerous_url(href)) {
+      if (href.empty() || is_active_url(href)) {
         if (!href.empty()) ctx_.diag.warning(pos_of(n), "link to '" + href.substr(0, 40) + "' removed (it would run code)");
         inlines(n->children, out);
         return;
@@ -611,7 +602,7 @@ class Interpreter {
       out.push_back(std::move(link));
     } else if (name == "img") {
       std::string src = attr(n, "src");
-      if (is_dangerous_url(src)) {
+      if (is_active_url(src)) {
         ctx_.diag.warning(pos_of(n), "image source '" + src.substr(0, 40) + "' removed");
         src.clear();
       }
@@ -658,14 +649,21 @@ struct ParsedFragment {
   }
 };
 
-void parse_fragment(const std::string& html, ParsedFragment& out) {
+// Parses a fragment. Returns false when libxml2 gave up part way: it stops at 256 levels
+// of nesting ("Excessive depth", without XML_PARSE_HUGE, which relconv does not set so
+// that the interpreter's own recursion stays bounded) and drops the rest of the text.
+bool parse_fragment(const std::string& html, ParsedFragment& out) {
   std::call_once(g_libxml_once, [] { xmlInitParser(); });
   // The fragment goes in a wrapper element on the first line, so libxml2's line numbers
   // are the fragment's.
   std::string doc = "<div id=\"relconv-root\">" + html + "</div>";
-  out.doc = htmlReadMemory(doc.data(), static_cast<int>(doc.size()), nullptr, "UTF-8",
-                           HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_NODEFDTD);
-  if (!out.doc) return;
+  htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+  if (!ctxt) return false;
+  out.doc = htmlCtxtReadMemory(ctxt, doc.data(), static_cast<int>(doc.size()), nullptr, "UTF-8",
+                               HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_NODEFDTD);
+  bool complete = ctxt->lastError.code != XML_ERR_INTERNAL_ERROR;
+  htmlFreeParserCtxt(ctxt);
+  if (!out.doc || !complete) return false;
   xmlNode* html_el = xmlDocGetRootElement(out.doc);
   // html > body > div#relconv-root
   for (xmlNode* n = html_el ? html_el->children : nullptr; n; n = n->next)
@@ -673,8 +671,9 @@ void parse_fragment(const std::string& html, ParsedFragment& out) {
       for (xmlNode* c = n->children; c; c = c->next)
         if (c->type == XML_ELEMENT_NODE && name_of(c) == "div") {
           out.root = c;
-          return;
+          return true;
         }
+  return false;
 }
 
 bool starts_with_declaration(const std::string& html) {
@@ -762,8 +761,10 @@ void interpret_html_block(const std::string& html, const SourcePos& pos, HtmlCon
     return;
   }
   ParsedFragment frag;
-  parse_fragment(escape_non_html(html), frag);
-  if (!frag.root) return as_written();
+  if (!parse_fragment(escape_non_html(html), frag)) {
+    ctx.diag.warning(pos, "HTML nested too deeply (over 255 levels) is shown as written");
+    return as_written();
+  }
   Interpreter interp(ctx, pos, nullptr);
   interp.blocks(frag.root->children, out);
 }
@@ -802,9 +803,22 @@ void interpret_inline_html(std::vector<Inline>& inlines, HtmlContext& ctx) {
     }
   }
   ParsedFragment frag;
-  parse_fragment(html, frag);
   std::vector<Inline> out;
-  if (frag.root) {
+  if (!parse_fragment(html, frag)) {
+    // Too deep for the HTML parser: keep the paragraph as written, tags and all.
+    ctx.diag.warning(pos, "HTML nested too deeply (over 255 levels) is shown as written");
+    // Every inline but text and soft breaks went into `placeholders`, in order (a moved
+    // inline keeps its kind): put them back where they were.
+    size_t next = 0;
+    for (Inline& in : inlines) {
+      if (in.kind == InlineKind::Text || in.kind == InlineKind::SoftBreak) {
+        in.url.clear();
+        out.push_back(std::move(in));
+      } else if (next < placeholders.size()) {
+        out.push_back(std::move(placeholders[next++]));
+      }
+    }
+  } else {
     Interpreter interp(ctx, pos, &placeholders);
     interp.inlines(frag.root->children, out);
   }

@@ -1,5 +1,7 @@
 #include "parse/inlines.h"
 
+#include <cctype>
+
 namespace relconv::detail {
 
 bool is_blank_text(const Inline& in) {
@@ -62,6 +64,17 @@ void merge_texts(std::vector<Inline>& ins) {
     }
   }
   ins = std::move(out);
+}
+
+bool is_active_url(const std::string& url) {
+  std::string s;
+  for (char c : url) {
+    if (std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c))) continue;
+    s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (s.size() >= 16) break;
+  }
+  return s.rfind("javascript:", 0) == 0 || s.rfind("vbscript:", 0) == 0 ||
+         (s.rfind("data:", 0) == 0 && s.rfind("data:image/", 0) != 0);
 }
 
 }  // namespace relconv::detail

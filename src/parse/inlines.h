@@ -2,6 +2,7 @@
 // Internal to src/parse/.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "doc/model.h"
@@ -18,5 +19,9 @@ void trim_inlines(std::vector<Inline>& inlines);
 // Joins neighbouring Text inlines (not raw tags still marked); where two spaces meet, as
 // where an element was removed between them, one is kept.
 void merge_texts(std::vector<Inline>& inlines);
+
+// True for URLs that would run code or smuggle content (javascript:, vbscript:, data: other
+// than images), however they are cased or spaced; links to them are never kept.
+bool is_active_url(const std::string& url);
 
 }  // namespace relconv::detail

@@ -47,6 +47,7 @@ extern cmark_node_type CMARK_NODE_STRIKETHROUGH;
 namespace relconv {
 
 using detail::has_visible_content;
+using detail::is_active_url;
 using detail::is_blank_text;
 using detail::merge_texts;
 using detail::trim_inlines;
@@ -144,16 +145,6 @@ std::string_view bound_table_cells(std::string_view body, int max_cells, const s
 // A URL that would run code when followed (javascript:, vbscript:) or smuggle a document
 // in (data: other than an image). Browsers ignore spaces and control characters in the
 // scheme and its case, so this does too. The same rule as html.cpp's for HTML links.
-bool is_active_url(const std::string& url) {
-  std::string s;
-  for (char c : url) {
-    if (std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c))) continue;
-    s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (s.size() >= 16) break;
-  }
-  return s.rfind("javascript:", 0) == 0 || s.rfind("vbscript:", 0) == 0 ||
-         (s.rfind("data:", 0) == 0 && s.rfind("data:image/", 0) != 0);
-}
 
 // Runs cmark-gfm with the GFM extensions and footnotes; the caller frees the tree.
 cmark_node* run_cmark(std::string_view text) {

@@ -40,14 +40,6 @@ made() {
 # known failure prints KNOWN and does not fail the run; a known failure that no longer
 # happens fails it, so this list is kept true. Remove an entry once it is fixed.
 known=(
-  "wide_table|20,000-column table/pdf"        # libharu error 0x105B blamed on a font file
-  "batch|batch with broken inputs"            # the same: e-wide.md fails in pdf (4 failed, not 3)
-  "batch|batch/pdf: e-wide converted"
-  "nesting|nesting quotes/pdf: text kept"     # pdf: text nested 64 deep is not drawn (no width left)
-  "nesting|nesting lists/pdf: text kept"
-  "nesting|nesting ordered/pdf: text kept"
-  "nesting|nesting mixed/pdf: text kept"
-  "nesting|nesting links/pdf: text kept"
 )
 known_seen=()
 current_case=

@@ -93,3 +93,23 @@ TEST_CASE("details, figure, definition lists, pre and headings in HTML") {
   CHECK(ch.blocks[4].info == "c");
   CHECK(ch.blocks[5].level == 3);
 }
+
+TEST_CASE("HTML nested deeper than libxml2 goes is shown as written, never lost") {
+  std::string deep;
+  for (int i = 0; i < 300; ++i) deep += "<div>";
+  deep += "deep words";
+  for (int i = 0; i < 300; ++i) deep += "</div>";
+  Diagnostics diag;
+  Chapter block = parse(deep + "\n", &diag);
+  CHECK(dump(single_document(block)).find("deep words") != std::string::npos);
+  CHECK(diag.warning_count() == 1);
+  std::string inl = "Text *md* ";
+  for (int i = 0; i < 300; ++i) inl += "<span>";
+  inl += "inner words";
+  for (int i = 0; i < 300; ++i) inl += "</span>";
+  Chapter para = parse(inl + " end\n");
+  std::string t = dump(single_document(para));
+  CHECK(t.find("inner words") != std::string::npos);
+  CHECK(t.find("emph") != std::string::npos);
+  CHECK(t.find("end") != std::string::npos);
+}
