@@ -369,15 +369,12 @@ std::string package_document(const Book& book, const std::string& uid, int64_t e
   return out;
 }
 
-// The default style sheet: styles/epub.css beside the sources in a build tree, else the
-// installed copy.
+// The default style sheet, styles/epub.css (see find_default_style for where it is looked for).
 std::string default_style(ResourceLoader& resources) {
-  for (const char* dir : {RELCONV_STYLES_DIR, RELCONV_INSTALLED_STYLES_DIR}) {
-    std::string path = std::string(dir) + "/epub.css";
-    if (std::ifstream(path).good())
-      if (auto css = resources.read_file(path)) return *css;
-  }
-  throw Error(std::string(RELCONV_INSTALLED_STYLES_DIR) + "/epub.css",
+  std::string path = find_default_style("epub.css");
+  if (!path.empty())
+    if (auto css = resources.read_file(path)) return *css;
+  throw Error(std::string("epub.css"),
               "the default EPUB style sheet is missing (is relconv installed completely?); "
               "give one with --style");
 }

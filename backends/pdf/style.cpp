@@ -253,16 +253,7 @@ Style load_style(const RenderContext& ctx) {
   std::string path = ctx.options.style_path;
   bool required = !path.empty();
   if (path.empty()) {
-#ifdef RELCONV_STYLES_DIR
-    for (const char* dir : {RELCONV_STYLES_DIR, RELCONV_INSTALLED_STYLES_DIR}) {
-      std::string candidate = std::string(dir) + "/pdf.yaml";
-      if (std::FILE* f = std::fopen(candidate.c_str(), "rb")) {
-        std::fclose(f);
-        path = candidate;
-        break;
-      }
-    }
-#endif
+    path = find_default_style("pdf.yaml");
     if (path.empty()) return style;  // the built-in values equal the default file
   }
   std::optional<std::string> text = ctx.resources.read_file(path);

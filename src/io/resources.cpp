@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace relconv {
 
@@ -81,6 +82,29 @@ static std::string content_name(const std::string& data, const std::string& type
   char buf[32];
   std::snprintf(buf, sizeof buf, "img-%016llx", static_cast<unsigned long long>(h));
   return buf + extension_for(type);
+}
+
+std::string find_default_style(const std::string& file) {
+  std::vector<std::string> dirs;
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) {
+    std::string bin(exe, static_cast<size_t>(n));
+    bin = bin.substr(0, bin.rfind('/'));
+    dirs.push_back(bin + "/../share/relconv/styles");
+  }
+#ifdef RELCONV_STYLES_DIR
+  dirs.push_back(RELCONV_STYLES_DIR);
+#endif
+#ifdef RELCONV_INSTALLED_STYLES_DIR
+  dirs.push_back(RELCONV_INSTALLED_STYLES_DIR);
+#endif
+  for (const auto& dir : dirs) {
+    std::string path = dir + "/" + file;
+    struct stat st;
+    if (stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return path;
+  }
+  return "";
 }
 
 ResourceLoader::ResourceLoader(std::vector<std::string> allowed_roots, size_t max_bytes)

@@ -57,6 +57,12 @@ class ResourceLoader {
   std::set<std::string> deps_;
 };
 
+// The path of one of relconv's default style files ("epub.css", "pdf.yaml"), or "" when
+// none is found. Looked for beside the program first (<bin>/../share/relconv/styles, so an
+// installed relconv finds its own copy wherever it was installed), then in the source
+// tree of a build, then under the configured install prefix.
+std::string find_default_style(const std::string& file);
+
 // True for URLs with a scheme (http:, https:, data:, mailto:, ...) or a network path (//).
 bool is_remote_url(const std::string& url);
 // The media type of image bytes by their signature, or "" when not an image we know.

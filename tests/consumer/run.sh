@@ -11,6 +11,10 @@ failed=0 passed=0
 ok() { if eval "$2"; then passed=$((passed + 1)); else echo "FAIL: $1"; failed=$((failed + 1)); fi; }
 cmake --install "$build" --prefix "$work/prefix" > "$work/install.log" 2>&1 || { cat "$work/install.log"; exit 1; }
 stamp() { stat -c %Y.%y "$1" 2>/dev/null; }
+# An installed relconv reads the styles installed beside it, wherever the prefix is.
+echo "/* the installed copy */" >> "$work/prefix/share/relconv/styles/epub.css"
+"$work/prefix/bin/relconv" -o "$work/styled.epub" "$here/project/docs/b/index.md" 2> /dev/null
+ok "the installed program uses its installed styles" "unzip -p '$work/styled.epub' EPUB/styles/epub.css | grep -q 'the installed copy'"
 for gen in Ninja "Unix Makefiles"; do
   src="$work/src-${gen// /_}" bld="$work/build-${gen// /_}"
   cp -r "$here/project" "$src"
