@@ -16,21 +16,6 @@ namespace relconv::epub {
 
 namespace {
 
-std::string percent_decode(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 // A URL as an attribute value epubcheck accepts as a valid IRI (RFC 3987): spaces,
 // characters outside ASCII and the characters RFC 3986 excludes are percent-encoded, a
 // '%' that starts no escape is encoded, and only the first '#' is kept as a delimiter.

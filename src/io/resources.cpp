@@ -40,7 +40,7 @@ std::string sniff_image_type(const std::string& d) {
   return "";
 }
 
-static std::string percent_decode(const std::string& s) {
+std::string percent_decode(const std::string& s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&

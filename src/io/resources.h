@@ -63,6 +63,9 @@ class ResourceLoader {
 // tree of a build, then under the configured install prefix.
 std::string find_default_style(const std::string& file);
 
+// "%20" and the like decoded into bytes (invalid escapes are kept as written).
+std::string percent_decode(const std::string& s);
+
 // True for URLs with a scheme (http:, https:, data:, mailto:, ...) or a network path (//).
 bool is_remote_url(const std::string& url);
 // The media type of image bytes by their signature, or "" when not an image we know.
