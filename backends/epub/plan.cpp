@@ -23,19 +23,7 @@ void for_each_inline(const std::vector<Inline>& ins, const std::function<void(co
 }
 
 void for_each_inline(const std::vector<Block>& blocks, const std::function<void(const Inline&)>& fn) {
-  for (const Block& b : blocks) {
-    for_each_inline(b.inlines, fn);
-    for_each_inline(b.children, fn);
-    for (const ListItem& item : b.items) for_each_inline(item.blocks, fn);
-    if (b.table)
-      for (const TableRow& row : b.table->rows)
-        for (const TableCell& cell : row.cells) for_each_inline(cell.inlines, fn);
-    for_each_inline(b.caption, fn);
-    for (const DefinitionItem& d : b.definitions) {
-      for_each_inline(d.term, fn);
-      for (const auto& def : d.definitions) for_each_inline(def, fn);
-    }
-  }
+  for_each_inline_list(blocks, [&](const std::vector<Inline>& ins) { for_each_inline(ins, fn); });
 }
 
 // Rough size of the XHTML a run of blocks becomes, to decide on splitting.
@@ -276,17 +264,7 @@ class Planner {
   }
 
   static void for_each_inline_block(const Block& b, const std::function<void(const Inline&)>& fn) {
-    for_each_inline(b.inlines, fn);
-    for_each_inline(b.children, fn);
-    for (const ListItem& item : b.items) for_each_inline(item.blocks, fn);
-    if (b.table)
-      for (const TableRow& row : b.table->rows)
-        for (const TableCell& cell : row.cells) for_each_inline(cell.inlines, fn);
-    for_each_inline(b.caption, fn);
-    for (const DefinitionItem& d : b.definitions) {
-      for_each_inline(d.term, fn);
-      for (const auto& def : d.definitions) for_each_inline(def, fn);
-    }
+    for_each_inline_list(b, [&](const std::vector<Inline>& ins) { for_each_inline(ins, fn); });
   }
 
   void load_images(size_t c) {

@@ -166,20 +166,29 @@ void assign_ids(Document& doc) {
   }
 }
 
-void for_each_inline_list(std::vector<Block>& blocks, const std::function<void(std::vector<Inline>&)>& f) {
-  for (Block& b : blocks) {
-    f(b.inlines);
-    if (!b.caption.empty()) f(b.caption);
-    for_each_inline_list(b.children, f);
-    for (ListItem& item : b.items) for_each_inline_list(item.blocks, f);
-    if (b.table)
-      for (TableRow& row : b.table->rows)
-        for (TableCell& cell : row.cells) f(cell.inlines);
-    for (DefinitionItem& d : b.definitions) {
-      f(d.term);
-      for (auto& def : d.definitions) for_each_inline_list(def, f);
-    }
+void for_each_inline_list(const Block& b, const std::function<void(const std::vector<Inline>&)>& f) {
+  f(b.inlines);
+  if (!b.caption.empty()) f(b.caption);
+  for_each_inline_list(b.children, f);
+  for (const ListItem& item : b.items) for_each_inline_list(item.blocks, f);
+  if (b.table)
+    for (const TableRow& row : b.table->rows)
+      for (const TableCell& cell : row.cells) f(cell.inlines);
+  for (const DefinitionItem& d : b.definitions) {
+    f(d.term);
+    for (const auto& def : d.definitions) for_each_inline_list(def, f);
   }
+}
+
+void for_each_inline_list(const std::vector<Block>& blocks,
+                          const std::function<void(const std::vector<Inline>&)>& f) {
+  for (const Block& b : blocks) for_each_inline_list(b, f);
+}
+
+void for_each_inline_list(std::vector<Block>& blocks, const std::function<void(std::vector<Inline>&)>& f) {
+  // One walk serves both: the blocks are not const here, so neither are their inlines.
+  const std::vector<Block>& view = blocks;
+  for_each_inline_list(view, [&](const std::vector<Inline>& ins) { f(const_cast<std::vector<Inline>&>(ins)); });
 }
 
 void for_each_inline_list(Chapter& chapter, const std::function<void(std::vector<Inline>&)>& f) {

@@ -216,6 +216,10 @@ void assign_ids(Document& doc);
 // Calls `f` on every list of inlines in `blocks` (paragraphs, headings, captions, table
 // cells, definition terms), at any depth, so a pass over all inlines is written once.
 void for_each_inline_list(std::vector<Block>& blocks, const std::function<void(std::vector<Inline>&)>& f);
+// The same, read-only, over one block or a list of them.
+void for_each_inline_list(const Block& block, const std::function<void(const std::vector<Inline>&)>& f);
+void for_each_inline_list(const std::vector<Block>& blocks,
+                          const std::function<void(const std::vector<Inline>&)>& f);
 // The same over a chapter's blocks and footnotes.
 void for_each_inline_list(Chapter& chapter, const std::function<void(std::vector<Inline>&)>& f);
 
