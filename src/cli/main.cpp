@@ -112,7 +112,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "date", "title", "input"}));
   app.add_flag("--include-drafts", include_drafts, "Keep posts marked 'published: false' in books");
   app.add_option("--tag", tags, "Keep only posts with this tag in books (repeatable)")->type_name("TAG")->allow_extra_args(false);
-  app.add_option("-j,--jobs", jobs, "Batch mode: conversions at once (default: all cores)")
+  app.add_option("-j,--jobs", jobs, "Conversions at once in batch mode, documents parsed at once for a book (default: all cores)")
       ->check(CLI::Range(1, 1024));
   app.add_option("--depfile", depfile, "Write a Make/Ninja depfile listing what the output was made from")
       ->type_name("FILE");
@@ -184,6 +184,7 @@ int main(int argc, char** argv) {
     options.include_drafts = include_drafts;
     options.tags = tags;
     options.resource_paths = resource_paths;
+    options.jobs = jobs;
 
     if (inputs.empty()) return usage_error("no input files (use '-' to read standard input)");
 

@@ -33,6 +33,7 @@ struct ConvertOptions {
   bool include_drafts = false;              // keep chapters with published: false
   std::vector<std::string> tags;            // keep only chapters with one of these tags
   std::vector<std::string> resource_paths;  // folders images may also come from
+  int jobs = 0;                             // threads parsing a book's inputs (0: one per core)
 };
 
 // Parses the inputs ("-" is standard input) into one Document: a single document when

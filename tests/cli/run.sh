@@ -97,6 +97,22 @@ printf -- '---\ntitle: One\ndate: 2019-01-01\n---\nFirst post.\n' > one.md
 check "book of two" 0 '' -- "$relconv" --to txt -M title=Book two.md one.md
 ok "book ordered by date" "[ \"\$(grep -n -e '^One$' -e '^Two$' out.txt | head -1 | cut -d: -f2)\" = One ]"
 ok "book title" "grep -q '^Book$' out.txt"
+# A book's posts are parsed on --jobs threads: the book and the messages are the same
+# whatever the number, and the first broken post (in input order) stops it, after the
+# messages of the posts before it.
+for i in 1 2 3 4 5 6 7 8; do
+  printf -- '---\ntitle: Post %s\ndate: 2020-01-0%s\ntags: 5\n---\n\nText of post %s.\n' $i $i $i > jp$i.md
+done
+check "book, one job" 0 'jp8.md:4:7: warning' -- "$relconv" -j 1 --to txt -M title=J jp?.md
+cp out.txt j1.txt; cp err.txt j1.err
+check "book, four jobs" 0 'jp8.md:4:7: warning' -- "$relconv" -j 4 --to txt -M title=J jp?.md
+ok "same book whatever --jobs" "cmp -s out.txt j1.txt"
+ok "same messages in the same order whatever --jobs" "cmp -s err.txt j1.err"
+printf -- '---\ntitle: [broken\n---\n' > jp5.md
+check "book with a broken post, four jobs" 1 'jp5.md:[0-9]+:[0-9]+: error' -- "$relconv" -j 4 --to txt -M title=J jp?.md -o jbook.txt
+ok "messages of the posts before the broken one" "grep -q 'jp4.md' err.txt"
+ok "none after it" "! grep -q 'jp6.md' err.txt"
+ok "no book written" "[ ! -e jbook.txt ]"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
