@@ -142,10 +142,6 @@ std::string_view bound_table_cells(std::string_view body, int max_cells, const s
   return storage;
 }
 
-// A URL that would run code when followed (javascript:, vbscript:) or smuggle a document
-// in (data: other than an image). Browsers ignore spaces and control characters in the
-// scheme and its case, so this does too. The same rule as html.cpp's for HTML links.
-
 // Runs cmark-gfm with the GFM extensions and footnotes; the caller frees the tree.
 cmark_node* run_cmark(std::string_view text) {
   std::call_once(g_extensions_once, [] { cmark_gfm_core_extensions_ensure_registered(); });
@@ -153,7 +149,18 @@ cmark_node* run_cmark(std::string_view text) {
   for (const char* ext : {"table", "strikethrough", "autolink", "tagfilter", "tasklist"})
     if (cmark_syntax_extension* e = cmark_find_syntax_extension(ext)) cmark_parser_attach_syntax_extension(parser, e);
   cmark_parser_feed(parser, text.data(), text.size());
-  cmark_node* root = cmark_parser_finish(parser);
+  // cmark-gfm 0.29 keeps the characters that start an extension's inlines ('~' for
+  // strikethrough, ':' and 'w' for autolinks) in process-wide tables, which each parser
+  // sets when it starts on inlines (in cmark_parser_finish) and clears when it is done.
+  // Two parsers at once on different threads would then miss some `~a~` now and then (a
+  // book or batch made on several threads differed from one made on one), so inline
+  // parsing takes turns; block parsing above and everything after runs in parallel.
+  static std::mutex inline_tables;
+  cmark_node* root;
+  {
+    std::lock_guard<std::mutex> lock(inline_tables);
+    root = cmark_parser_finish(parser);
+  }
   cmark_parser_free(parser);
   return root;
 }
