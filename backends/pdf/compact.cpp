@@ -46,7 +46,7 @@ std::string deflate_all(const std::string& in) {
   uLongf len = compressBound(uLong(in.size()));
   std::string out(len, '\0');
   compress2(reinterpret_cast<Bytef*>(out.data()), &len, reinterpret_cast<const Bytef*>(in.data()),
-            uLong(in.size()), 9);
+            uLong(in.size()), Z_DEFAULT_COMPRESSION);
   out.resize(len);
   return out;
 }
@@ -296,14 +296,39 @@ std::string compact_fonts(const std::string& pdf,
     objects[size_t(num)].text =
         std::to_string(num) + " 0 obj\n" + std::to_string(value) + "\nendobj\n";
   };
-  // Stream data of object `num` with an indirect /Length; empty optional when unsure.
-  auto stream_data = [&](long num, long& length_obj, size_t& start, long& length) -> bool {
+  // A stream with an indirect /Length, as libharu writes it: uncompressed, or compressed
+  // with /FlateDecode alone.
+  struct Stream {
+    long length_obj = -1, length = -1;
+    size_t start = 0;
+    bool deflated = false;
+  };
+  auto stream_at = [&](long num, Stream& s) -> bool {
     if (num <= 0 || size_t(num) >= objects.size()) return false;
     const std::string& t = objects[size_t(num)].text;
-    length_obj = ref_of(t, "/Length ");
-    length = direct_int(length_obj);
-    if (length < 0 || t.find("/FlateDecode") == std::string::npos) return false;
-    return stream_of(t, size_t(length), start);
+    s.length_obj = ref_of(t, "/Length ");
+    s.length = direct_int(s.length_obj);
+    if (s.length < 0 || !stream_of(t, size_t(s.length), s.start)) return false;
+    const size_t filter = t.find("/Filter ");
+    s.deflated = filter != std::string::npos && filter < s.start;
+    static const std::string flate = "/Filter [ /FlateDecode ]\n";
+    if (s.deflated && t.compare(filter, flate.size(), flate) != 0) return false;
+    return true;
+  };
+  // The data of a stream, inflated; nothing when it does not inflate.
+  auto data_of = [&](long num, const Stream& s, size_t expected) -> std::optional<std::string> {
+    std::string data = objects[size_t(num)].text.substr(s.start, size_t(s.length));
+    if (!s.deflated) return data;
+    return inflate_all(data, expected);
+  };
+  // Replaces a stream's data with `data`, compressed, and says so in its dictionary.
+  auto set_data = [&](long num, const Stream& s, const std::string& data) {
+    std::string& t = objects[size_t(num)].text;
+    const std::string packed = deflate_all(data);
+    std::string head = t.substr(0, s.start);
+    if (!s.deflated) head.insert(head.rfind(">>\nstream\r\n"), "/Filter [ /FlateDecode ]\n");
+    t = head + packed + t.substr(s.start + size_t(s.length));
+    set_int(s.length_obj, packed.size());
   };
 
   bool changed = false;
@@ -316,17 +341,14 @@ std::string compact_fonts(const std::string& pdf,
     const long desc_num = ref_of(t, "/FontDescriptor ");
     if (desc_num <= 0 || size_t(desc_num) >= objects.size()) continue;
     const long file_num = ref_of(objects[size_t(desc_num)].text, "/FontFile2 ");
-    long file_len_obj, file_len, map_len_obj, map_len;
-    size_t file_start, map_start;
-    if (!stream_data(file_num, file_len_obj, file_start, file_len)) continue;
-    if (!stream_data(map_num, map_len_obj, map_start, map_len)) continue;
+    Stream file_stream, map_stream;
+    if (!stream_at(file_num, file_stream) || !stream_at(map_num, map_stream)) continue;
     Object& file = objects[size_t(file_num)];
-    Object& map = objects[size_t(map_num)];
     const size_t l1 = file.text.find("/Length1 ");
-    if (l1 == std::string::npos || l1 > file_start) continue;
+    if (l1 == std::string::npos || l1 > file_stream.start) continue;
     const long raw_len = std::strtol(file.text.c_str() + l1 + 9, nullptr, 10);
-    auto raw = inflate_all(file.text.substr(file_start, size_t(file_len)), size_t(raw_len));
-    auto cmap = inflate_all(map.text.substr(map_start, size_t(map_len)), 65536 * 2);
+    auto raw = data_of(file_num, file_stream, size_t(raw_len));
+    auto cmap = data_of(map_num, map_stream, 65536 * 2);
     if (!raw || long(raw->size()) != raw_len || !cmap || cmap->size() % 2) continue;
 
     // Which codes were drawn with this font, when the caller knows.
@@ -373,15 +395,22 @@ std::string compact_fonts(const std::string& pdf,
     }
     std::string font = *raw;
     if (!trim_font(font, keep)) continue;
-    const std::string packed = deflate_all(font);
-    std::string head = file.text.substr(0, file_start);
-    head.replace(l1, head.find('\n', l1) - l1, "/Length1 " + std::to_string(font.size()));
-    file.text = head + packed + file.text.substr(file_start + size_t(file_len));
-    set_int(file_len_obj, packed.size());
-    const std::string packed_map = deflate_all(*cmap);
-    map.text = map.text.substr(0, map_start) + packed_map +
-               map.text.substr(map_start + size_t(map_len));
-    set_int(map_len_obj, packed_map.size());
+    const size_t l1_end = file.text.find('\n', l1);
+    const std::string length1 = "/Length1 " + std::to_string(font.size());
+    file.text.replace(l1, l1_end - l1, length1);
+    file_stream.start = file_stream.start + length1.size() - (l1_end - l1);
+    set_data(file_num, file_stream, font);
+    set_data(map_num, map_stream, *cmap);
+    changed = true;
+  }
+  // Each Type0 font's ToUnicode map, when libharu left it uncompressed (fonts.cpp).
+  for (unsigned i = 1; i < count; ++i) {
+    const std::string& t = objects[i].text;
+    if (t.find("/Subtype /Type0") == std::string::npos) continue;
+    const long num = ref_of(t, "/ToUnicode ");
+    Stream s;
+    if (!stream_at(num, s) || s.deflated) continue;
+    set_data(num, s, *data_of(num, s, 0));
     changed = true;
   }
   if (!changed) return pdf;

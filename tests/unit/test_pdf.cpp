@@ -3,6 +3,8 @@
 // (style reading, PNG/JPEG decoding, font coverage, URL encoding). Text extraction and the
 // third-party validators run in tests/pdf/ through ctest.
 #include <doctest/doctest.h>
+#include <dlfcn.h>
+#include <hpdf_fontdef.h>
 #include <png.h>
 
 #include <cstdio>
@@ -564,4 +566,33 @@ TEST_CASE("pdf: a table row taller than a page continues on the next") {
   // About 160 lines of cell text fill three pages; set as one item, the row would take a
   // page of its own and run off its foot.
   CHECK(count(pdf, "/Type /Page\n") >= 3);
+}
+
+TEST_CASE("the glyph lookup put in place of libharu's gives libharu's answers") {
+  // fonts.cpp defines HPDF_TTFontDef_GetGlyphid, which libharu's own calls reach through
+  // symbol interposition; RTLD_NEXT finds libharu's original.
+  using Lookup = HPDF_UINT16 (*)(HPDF_FontDef, HPDF_UINT16);
+  auto theirs = reinterpret_cast<Lookup>(dlsym(RTLD_NEXT, "HPDF_TTFontDef_GetGlyphid"));
+  auto active = reinterpret_cast<Lookup>(dlsym(RTLD_DEFAULT, "HPDF_TTFontDef_GetGlyphid"));
+  REQUIRE(reinterpret_cast<void*>(theirs) != nullptr);
+  CHECK(reinterpret_cast<void*>(active) != reinterpret_cast<void*>(theirs));  // ours is in use
+  HPDF_Doc pdf = HPDF_New(nullptr, nullptr);
+  REQUIRE(pdf != nullptr);
+  for (const char* file : {"DejaVuSerif.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf"}) {
+    const std::string path = std::string("/usr/share/fonts/truetype/dejavu/") + file;
+    HPDF_FontDef def = HPDF_GetTTFontDefFromFile(pdf, path.c_str(), HPDF_FALSE);
+    REQUIRE_MESSAGE(def != nullptr, path);
+    size_t differ = 0, glyphs = 0;
+    // Upwards, as libharu asks when it sets a font up, then downwards (a search each time).
+    for (unsigned code = 0; code <= 0xFFFF; ++code) {
+      const HPDF_UINT16 want = theirs(def, HPDF_UINT16(code));
+      if (HPDF_TTFontDef_GetGlyphid(def, HPDF_UINT16(code)) != want) ++differ;
+      if (want) ++glyphs;
+    }
+    for (unsigned code = 0x10000; code-- > 0;)
+      if (HPDF_TTFontDef_GetGlyphid(def, HPDF_UINT16(code)) != theirs(def, HPDF_UINT16(code))) ++differ;
+    CHECK_MESSAGE(differ == 0, path);
+    CHECK(glyphs > 1000);
+  }
+  HPDF_Free(pdf);
 }
