@@ -494,3 +494,7 @@ const Backend& backend() {
 }
 
 }  // namespace relconv::epub
+
+// The entry point the registry finds: linked in (relconv_core) or in the module
+// relconv-epub.so that the relconv program loads when it writes this format.
+extern "C" const relconv::Backend* relconv_backend_epub() { return &relconv::epub::backend(); }

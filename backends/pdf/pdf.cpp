@@ -435,3 +435,7 @@ const Backend& backend() {
 }
 
 }  // namespace relconv::pdf
+
+// The entry point the registry finds: linked in (relconv_core) or in the module
+// relconv-pdf.so that the relconv program loads when it writes this format.
+extern "C" const relconv::Backend* relconv_backend_pdf() { return &relconv::pdf::backend(); }

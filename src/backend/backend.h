@@ -56,5 +56,9 @@ const std::vector<const Backend*>& backends();
 const Backend* find_backend(const std::string& name);
 // The backend that writes files ending in `extension` (".pdf", ".7"), or nullptr.
 const Backend* backend_for_extension(const std::string& extension);
+// What the relconv program uses for the backends it loads as modules (EPUB, PDF): their
+// names, extensions and descriptions, written in the registry; the module is loaded when
+// one renders. Listed here so that tests can compare them with the backends themselves.
+std::vector<const Backend*> module_stand_ins();
 
 }  // namespace relconv

@@ -15,6 +15,12 @@ stamp() { stat -c %Y.%y "$1" 2>/dev/null; }
 echo "/* the installed copy */" >> "$work/prefix/share/relconv/styles/epub.css"
 "$work/prefix/bin/relconv" -o "$work/styled.epub" "$here/project/docs/b/index.md" 2> /dev/null
 ok "the installed program uses its installed styles" "unzip -p '$work/styled.epub' EPUB/styles/epub.css | grep -q 'the installed copy'"
+# ... and loads the EPUB and PDF modules installed beside it, not those of the build folder.
+for m in epub pdf; do
+  LD_DEBUG=files "$work/prefix/bin/relconv" -o "$work/module.$m" "$here/project/docs/b/index.md" 2> "$work/ld.log"
+  ok "the installed program loads its installed $m module" \
+    "grep -q 'file=$work/prefix/[^ ]*/relconv/relconv-$m.so' '$work/ld.log' && [ -s '$work/module.$m' ]"
+done
 for gen in Ninja "Unix Makefiles"; do
   src="$work/src-${gen// /_}" bld="$work/build-${gen// /_}"
   cp -r "$here/project" "$src"
