@@ -1,7 +1,7 @@
 #include "backends/pdf/fonts.h"
+#include "backends/pdf/haru_fast.h"
 
 #include <fontconfig/fontconfig.h>
-#include <hpdf_fontdef.h>
 #include <hpdf_objects.h>
 #include <hpdf_streams.h>
 
@@ -83,39 +83,7 @@ void fix_to_unicode(HPDF_Font font) {
                     HPDF_UINT(text.size()));
 }
 
-// The segment of a format 4 cmap that holds `code`: the first whose end code is not below
-// it, as libharu's HPDF_TTFontDef_GetGlyphid walks to (the replacement at the end of this
-// file). libharu asks for the codes in increasing order when it sets a font up, so the
-// segment of the last answer, or the one after it, is tried first; then a binary search
-// when the end codes are in order, as the TrueType specification requires, else libharu's
-// walk. The cache is per thread and emptied whenever a document's fonts are set up or
-// freed, so a font's arrays are never mistaken for those of a font freed before.
-struct SegmentCache {
-  const HPDF_UINT16* ends = nullptr;
-  unsigned count = 0;
-  bool sorted = false;
-  unsigned last = 0;
-};
-thread_local SegmentCache segment_cache;
-
-void forget_segments() { segment_cache = SegmentCache{}; }
-
 }  // namespace
-
-unsigned find_segment(const HPDF_UINT16* ends, unsigned n, HPDF_UINT16 code) {
-  SegmentCache& c = segment_cache;
-  if (c.ends != ends || c.count != n) c = SegmentCache{ends, n, std::is_sorted(ends, ends + n), 0};
-  if (!c.sorted) {
-    unsigned i = 0;
-    while (i < n && code > ends[i]) ++i;
-    return i;
-  }
-  for (unsigned i : {c.last, c.last + 1})
-    if (i < n && code <= ends[i] && (i == 0 || ends[i - 1] < code)) return c.last = i;
-  const unsigned i = unsigned(std::lower_bound(ends, ends + n, code) - ends);
-  if (i < n) c.last = i;
-  return i;
-}
 
 bool font_covers(const std::string& path, char32_t cp) {
   if (cp > 0xFFFF) return false;
@@ -124,10 +92,10 @@ bool font_covers(const std::string& path, char32_t cp) {
 
 Fonts::Fonts(HPDF_Doc pdf, const Style& style, ResourceLoader& resources, HaruErrors& errors)
     : pdf_(pdf), style_(style), resources_(resources), errors_(errors) {
-  forget_segments();
+  forget_glyph_lookups();
 }
 
-Fonts::~Fonts() { forget_segments(); }
+Fonts::~Fonts() { forget_glyph_lookups(); }
 
 HPDF_Font Fonts::font(FontFace face) {
   if (loaded_[face]) return loaded_[face];
@@ -186,54 +154,21 @@ double Fonts::width(FontFace face, double size, const std::string& text) {
   return double(total) * size / 1000.0;
 }
 
+bool Fonts::covers(FontFace face, char32_t cp) {
+  // Looked up once per face, not per character: the table is shared and locked.
+  if (!coverage_[face]) coverage_[face] = &coverage_of(style_.fonts[face]);
+  return ((*coverage_[face])[cp / 64] >> (cp % 64)) & 1;
+}
+
 FontFace Fonts::pick(FontFace want, char32_t cp) {
   // libharu's UTF-8 encoder handles only the Basic Multilingual Plane (LIBRARIES.md:
   // characters beyond it are dropped), whatever the font has.
   if (cp > 0xFFFF) return kFaceCount;
-  if (font_covers(style_.fonts[want], cp)) return want;
+  if (covers(want, cp)) return want;
   FontFace sans = FontFace(kSans + int(want) % 4);
-  if (want != kFallback && font_covers(style_.fonts[sans], cp)) return sans;
-  if (font_covers(style_.fonts[kFallback], cp)) return kFallback;
+  if (want != kFallback && covers(sans, cp)) return sans;
+  if (covers(kFallback, cp)) return kFallback;
   return kFaceCount;
 }
 
 }  // namespace relconv::pdf
-
-// A faster HPDF_TTFontDef_GetGlyphid for libharu 2.3.0, put in its place by the dynamic
-// linker.
-//
-// libharu finds a character's glyph by walking the font's cmap segments one by one, and
-// it does so for each of the 65,536 UCS-2 codes every time a TrueType font is set up with
-// the UTF-8 encoder (CIDFontType2_New, to build CIDToGIDMap and /W), and again for each
-// character it measures. DejaVu Sans has about 900 segments: setting up one face cost about
-// 60 million instructions, a sixth of the time of a 275-page book, and most of the time of
-// a short post made into a PDF.
-//
-// libhpdf.so calls the function through its PLT, and a program that defines a symbol which
-// a shared library it links also defines exports it, so libharu's own calls come here
-// (ELF symbol interposition, as with malloc). This version finds the same segment with
-// find_segment() above (the last one found, else a binary search) and reads the same
-// arrays, so the PDF bytes do not change (tests/unit/test_pdf.cpp compares every code of
-// three default fonts, in both orders, with libharu's own function, found with
-// dlsym(RTLD_NEXT)).
-extern "C" HPDF_UINT16 HPDF_TTFontDef_GetGlyphid(HPDF_FontDef fontdef, HPDF_UINT16 unicode) {
-  auto* attr = static_cast<HPDF_TTFontDefAttr>(fontdef->attr);
-  const HPDF_TTF_CmapRange& cmap = attr->cmap;
-  if (cmap.format == 0) return cmap.glyph_id_array[unicode & 0xFF];
-  if (cmap.seg_count_x2 == 0) {
-    HPDF_SetError(fontdef->error, HPDF_TTF_INVALID_CMAP, 0);
-    return 0;
-  }
-  const unsigned seg_count = cmap.seg_count_x2 / 2u;
-  const unsigned i = relconv::pdf::find_segment(cmap.end_count, seg_count, unicode);
-  // Past the last segment (a font without the final 0xFFFF segment): libharu reads one
-  // entry beyond its arrays here; there is no glyph.
-  if (i == seg_count) return 0;
-  if (cmap.start_count[i] > unicode) return 0;
-  if (cmap.id_range_offset[i] == 0) return HPDF_UINT16(unicode + cmap.id_delta[i]);
-  const HPDF_UINT idx = cmap.id_range_offset[i] / 2u + (unicode - cmap.start_count[i]) - (seg_count - i);
-  // libharu's own test lets idx == count through (one entry past the array); this one
-  // does not.
-  if (idx >= cmap.glyph_id_array_count) return 0;
-  return HPDF_UINT16(cmap.glyph_id_array[idx] + cmap.id_delta[i]);
-}

@@ -45,15 +45,14 @@ class Fonts {
   const Style& style_;
   ResourceLoader& resources_;
   HaruErrors& errors_;
+  bool covers(FontFace face, char32_t cp);  // cp in the BMP
+
   std::array<HPDF_Font, kFaceCount> loaded_{};
+  // Each face's coverage (a bit per BMP character), once looked up.
+  std::array<const std::vector<uint64_t>*, kFaceCount> coverage_{};
   // Advance widths by face and UCS-2 code (thousandths of the size); -1: not asked yet.
   std::array<std::vector<int32_t>, kFaceCount> advances_;
 };
-
-// The index of the segment of a format 4 cmap (end codes `ends`, `n` of them) that holds
-// `code`, as libharu's HPDF_TTFontDef_GetGlyphid finds it; `n` when none does. Used by the
-// faster replacement of that function in fonts.cpp.
-unsigned find_segment(const HPDF_UINT16* ends, unsigned n, HPDF_UINT16 code);
 
 // Whether the font file at `path` has a glyph for `cp` (false when it cannot be read).
 // Thread-safe; each file is queried once per process.

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <dlfcn.h>
 #include <hpdf_fontdef.h>
+#include <hpdf_utils.h>
 #include <png.h>
 
 #include <cstdio>
@@ -595,4 +596,29 @@ TEST_CASE("the glyph lookup put in place of libharu's gives libharu's answers") 
     CHECK(glyphs > 1000);
   }
   HPDF_Free(pdf);
+}
+
+TEST_CASE("libharu's byte copy and fill, replaced, do what libharu's do") {
+  using Copy = HPDF_BYTE* (*)(HPDF_BYTE*, const HPDF_BYTE*, HPDF_UINT);
+  using Fill = void* (*)(void*, HPDF_BYTE, HPDF_UINT);
+  auto their_copy = reinterpret_cast<Copy>(dlsym(RTLD_NEXT, "HPDF_MemCpy"));
+  auto their_fill = reinterpret_cast<Fill>(dlsym(RTLD_NEXT, "HPDF_MemSet"));
+  REQUIRE(reinterpret_cast<void*>(their_copy) != nullptr);
+  REQUIRE(reinterpret_cast<void*>(their_fill) != nullptr);
+  CHECK(dlsym(RTLD_DEFAULT, "HPDF_MemCpy") != reinterpret_cast<void*>(their_copy));  // ours is in use
+  CHECK(dlsym(RTLD_DEFAULT, "HPDF_MemSet") != reinterpret_cast<void*>(their_fill));
+  // Apart, and overlapping both ways (libharu copies forwards byte by byte).
+  for (int shift : {-3, 0, 3, 40}) {
+    std::vector<HPDF_BYTE> a(64), b(64);
+    for (size_t i = 0; i < a.size(); ++i) a[i] = b[i] = HPDF_BYTE(i * 7 + 1);
+    HPDF_BYTE* ra = HPDF_MemCpy(a.data() + 10 + shift, a.data() + 10, 20);
+    HPDF_BYTE* rb = their_copy(b.data() + 10 + shift, b.data() + 10, 20);
+    CHECK(a == b);
+    CHECK(ra - a.data() == rb - b.data());
+  }
+  std::vector<HPDF_BYTE> a(32, 1), b(32, 1);
+  void* ra = HPDF_MemSet(a.data() + 4, 0xAB, 9);
+  void* rb = their_fill(b.data() + 4, 0xAB, 9);
+  CHECK(a == b);
+  CHECK(static_cast<HPDF_BYTE*>(ra) - a.data() == static_cast<HPDF_BYTE*>(rb) - b.data());
 }
