@@ -33,15 +33,21 @@ std::string strip_extension(const std::string& rel) {
 
 std::vector<BatchInput> collect_inputs(const std::vector<std::string>& inputs, Diagnostics& diag) {
   std::vector<BatchInput> out;
-  // Files named directly are placed relative to the folder they have in common, so that
-  // a/index.md and b/index.md become a/index.* and b/index.*, not one index.*.
-  std::vector<fs::path> direct;
+  // Outputs are placed relative to the folder the inputs have in common, so that
+  // a/index.md and b/index.md become a/index.* and b/index.*, not one index.*; a folder
+  // among several inputs keeps its own name (posts/a, posts/b -> a/..., b/...). A folder
+  // given alone is mirrored from inside.
+  std::error_code dir_ec;
+  const bool one_folder = inputs.size() == 1 && fs::is_directory(inputs.front(), dir_ec);
+  std::vector<fs::path> anchors;  // each input, absolute, without a trailing slash
   for (const auto& in : inputs) {
     std::error_code ec;
-    if (!fs::is_directory(in, ec)) direct.push_back(fs::absolute(in, ec).lexically_normal());
+    fs::path a = fs::absolute(in, ec).lexically_normal();
+    if (a.filename().empty()) a = a.parent_path();
+    anchors.push_back(a);
   }
-  fs::path common = direct.empty() ? fs::path() : direct.front().parent_path();
-  for (const fs::path& p : direct) {
+  fs::path common = anchors.empty() ? fs::path() : anchors.front().parent_path();
+  for (const fs::path& p : anchors) {
     while (!common.empty() && common != common.root_path()) {
       auto rel = p.parent_path().lexically_relative(common);
       if (!rel.empty() && rel.native().rfind("..", 0) != 0) break;
@@ -59,7 +65,9 @@ std::vector<BatchInput> collect_inputs(const std::vector<std::string>& inputs, D
         // vanishing from the batch without a word.
         bool dangling = it->is_symlink(ec) && !fs::exists(it->path(), ec);
         if ((it->is_regular_file(ec) || dangling) && is_markdown(it->path())) {
-          std::string rel = fs::relative(it->path(), p, ec).generic_string();
+          std::string rel = (one_folder ? fs::relative(it->path(), p, ec)
+                                        : fs::absolute(it->path(), ec).lexically_normal().lexically_relative(common))
+                                .generic_string();
           found.push_back({it->path().generic_string(), strip_extension(rel)});
         }
       }

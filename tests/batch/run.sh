@@ -48,6 +48,10 @@ printf 'Post a.\n' > posts/a/index.md; printf 'Post b.\n' > posts/b/index.md; pr
 "$relconv" --to txt --out-dir outf posts/a/index.md posts/b/index.md 2> errf; status=$?
 ok "index.md files keep their folders" "[ $status -eq 0 ] && grep -q 'Post a' outf/a/index.txt && grep -q 'Post b' outf/b/index.txt"
 "$relconv" --to txt --out-dir outc posts/b/index.md posts/b/index.markdown 2> errc; status=$?
+# Folders given together keep their own names (they used to clash: both gave index.*).
+"$relconv" --to txt --out-dir outd posts/a posts/b/ 2> errd; status=$?
+ok "folders given together keep their names" "[ $status -eq 1 ] && grep -q 'Post a' outd/a/index.txt && grep -Eq 'Post [bc]' outd/b/index.txt && ! grep -q 'posts/a' errd"
+ok "folders given together: the clash inside one is still refused" "grep -q 'would write the same outputs' errd"
 ok "two inputs with one output name: the second is refused, not overwritten" "[ $status -eq 1 ] && grep -q 'would write the same outputs' errc && grep -q 'Post b' outc/index.txt"
 
 # Depfile and --if-changed.
