@@ -26,6 +26,7 @@
 #include <mutex>
 #include <sstream>
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -44,6 +45,8 @@ extern cmark_node_type CMARK_NODE_TABLE_CELL;
 extern cmark_node_type CMARK_NODE_STRIKETHROUGH;
 }
 
+extern "C" void relconv_cmark_tables_unchanged(cmark_parser*, int);
+
 namespace relconv {
 
 using detail::has_visible_content;
@@ -54,7 +57,6 @@ using detail::trim_inlines;
 
 namespace {
 
-std::once_flag g_extensions_once;
 
 // The lines of the body whose table pipes were escaped (bound_table_cells): the line as
 // written and the offsets, in the escaped line, of the backslashes put in.
@@ -142,22 +144,47 @@ std::string_view bound_table_cells(std::string_view body, int max_cells, const s
   return storage;
 }
 
-// Runs cmark-gfm with the GFM extensions and footnotes; the caller frees the tree.
-cmark_node* run_cmark(std::string_view text) {
-  std::call_once(g_extensions_once, [] { cmark_gfm_core_extensions_ensure_registered(); });
+cmark_parser* new_parser() {
   cmark_parser* parser = cmark_parser_new(CMARK_OPT_FOOTNOTES);
   for (const char* ext : {"table", "strikethrough", "autolink", "tagfilter", "tasklist"})
     if (cmark_syntax_extension* e = cmark_find_syntax_extension(ext)) cmark_parser_attach_syntax_extension(parser, e);
+  return parser;
+}
+
+// cmark-gfm 0.29 keeps the characters that start an extension's inlines ('~' for
+// strikethrough, ':' and 'w' for autolinks) in process-wide tables, which each parser sets
+// when it starts on inlines (in cmark_parser_finish) and clears when it is done, through
+// cmark_manage_extensions_special_characters. Two parsers at once on different threads
+// cleared each other's characters: a book or batch made on several threads missed a
+// `~a~` now and then. Every parser here has the same extensions, so the tables are set
+// once, and this program's version of that function (below) makes the library's
+// set-and-clear do nothing. Where the library is linked statically its own version stays
+// in use, and inline parsing takes turns instead.
+bool tables_are_shared() {
+  static const bool shared = [] {
+    cmark_gfm_core_extensions_ensure_registered();
+    using Manage = void (*)(cmark_parser*, int);
+    void* active = dlsym(RTLD_DEFAULT, "cmark_manage_extensions_special_characters");
+    auto library = reinterpret_cast<Manage>(dlsym(RTLD_NEXT, "cmark_manage_extensions_special_characters"));
+    if (active != reinterpret_cast<void*>(&relconv_cmark_tables_unchanged) || !library) return false;
+    cmark_parser* parser = new_parser();
+    library(parser, 1);
+    cmark_parser_free(parser);
+    return true;
+  }();
+  return shared;
+}
+
+// Runs cmark-gfm with the GFM extensions and footnotes; the caller frees the tree.
+cmark_node* run_cmark(std::string_view text) {
+  const bool shared = tables_are_shared();
+  cmark_parser* parser = new_parser();
   cmark_parser_feed(parser, text.data(), text.size());
-  // cmark-gfm 0.29 keeps the characters that start an extension's inlines ('~' for
-  // strikethrough, ':' and 'w' for autolinks) in process-wide tables, which each parser
-  // sets when it starts on inlines (in cmark_parser_finish) and clears when it is done.
-  // Two parsers at once on different threads would then miss some `~a~` now and then (a
-  // book or batch made on several threads differed from one made on one), so inline
-  // parsing takes turns; block parsing above and everything after runs in parallel.
-  static std::mutex inline_tables;
   cmark_node* root;
-  {
+  if (shared) {
+    root = cmark_parser_finish(parser);
+  } else {
+    static std::mutex inline_tables;
     std::lock_guard<std::mutex> lock(inline_tables);
     root = cmark_parser_finish(parser);
   }
@@ -778,3 +805,10 @@ void read_metadata_file(Metadata& meta, const std::string& path, Diagnostics& di
 }
 
 }  // namespace relconv
+
+// See tables_are_shared() above: the library's own calls, at the start and end of each
+// parser's inline parsing, do nothing; the tables were set once for every parser. Weak, so
+// that a static cmark-gfm's own definition wins at link time instead of clashing.
+extern "C" void relconv_cmark_tables_unchanged(cmark_parser*, int) {}
+extern "C" void cmark_manage_extensions_special_characters(cmark_parser*, int)
+    __attribute__((weak, alias("relconv_cmark_tables_unchanged")));
