@@ -231,7 +231,7 @@ bool ends_like_sentence(const std::string& line) {
 // Whether an escaped word can start a sentence: after font escapes and opening quotes,
 // a capital, a digit or a character written as an escape. "e.g." before "the", or "..."
 // before "--out-dir", is not the end of a sentence.
-bool starts_sentence(const std::string& word) {
+bool starts_sentence(std::string_view word) {
   size_t i = 0;
   for (;;) {
     if (word.compare(i, 3, "\\f[") == 0) {
@@ -361,39 +361,37 @@ void Page::flush(bool join_next) {
     buf_.insert(end, font_escape(base_));
   }
   font_ = base_;
-  std::vector<std::string> words;
-  size_t i = 0;
-  while (i < buf_.size()) {
-    while (i < buf_.size() && buf_[i] == ' ') ++i;
-    size_t start = i;
-    // A break point is an unescaped space: "\ " is an unbreakable one.
-    while (i < buf_.size() && !(buf_[i] == ' ' && (i == start || buf_[i - 1] != '\\'))) ++i;
-    if (i > start) words.push_back(buf_.substr(start, i - start));
-  }
+  // The words are views into the text; each line is measured before it is built.
+  const std::string text = std::move(buf_);
   buf_.clear();
-  if (words.empty()) return;
   std::string line;
-  std::vector<std::string> lines;
-  // The bytes a line may gain when written: `\&` in front (protect_line), `\c` or `\&`
-  // at the end.
-  auto written_size = [](const std::string& l) {
-    return l.size() + 2 + ((l[0] == '.' || l[0] == '\'') ? 2 : 0);
-  };
-  for (const std::string& w : words) {
-    if (!line.empty() && written_size(line + ' ' + w) > kMaxLine) {
+  bool any = false;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && text[i] == ' ') ++i;
+    const size_t start = i;
+    // A break point is an unescaped space: "\ " is an unbreakable one.
+    while (i < text.size() && !(text[i] == ' ' && (i == start || text[i - 1] != '\\'))) ++i;
+    if (i == start) continue;
+    const std::string_view w(text.data() + start, i - start);
+    any = true;
+    // The bytes the line would have when written: `\&` in front (protect_line), `\c` or
+    // `\&` at the end.
+    if (!line.empty() &&
+        line.size() + 1 + w.size() + 2 + ((line[0] == '.' || line[0] == '\'') ? 2 : 0) > kMaxLine) {
       // groff and mandoc take a line that ends in '.', '?' or '!' for the end of a
       // sentence and put two spaces after it; "e.g." or "3.x..." before a lower-case
       // word is not one, and the zero-width \& says so (groff(7) "Sentences").
       if (ends_like_sentence(line) && !starts_sentence(w)) line += "\\&";
-      lines.push_back(line);
+      write_line(protect_line(std::move(line)));
       line.clear();
     }
     if (!line.empty()) line += ' ';
     line += w;
   }
-  lines.push_back(line);
-  if (join_next && !ends_in_space) lines.back() += "\\c";
-  for (std::string& l : lines) write_line(protect_line(std::move(l)));
+  if (!any) return;
+  if (join_next && !ends_in_space) line += "\\c";
+  write_line(protect_line(std::move(line)));
 }
 
 // The tag of .TP is exactly the next input line (groff_man(7) "next-line scope"), so it
