@@ -37,13 +37,14 @@ SourcePos pos_at(const std::string* file, uint32_t first_line, const YAML::Mark&
 
 class Converter {
  public:
-  Converter(const std::string* file, uint32_t first_line, size_t budget)
-      : file_(file), first_line_(first_line), budget_(budget) {}
+  // `what` names the YAML's source in messages: "front matter", "metadata file", …
+  Converter(const std::string* file, uint32_t first_line, size_t budget, std::string what)
+      : file_(file), first_line_(first_line), budget_(budget), what_(std::move(what)) {}
 
   MetaValue value(const YAML::Node& node, int depth = 0) {
     if (++count_ > budget_ || depth > 64)
       throw Error(pos_at(file_, first_line_, node.Mark()),
-                  "front matter expands to more than " + std::to_string(budget_) +
+                  what_ + " expands to more than " + std::to_string(budget_) +
                       " values or nests deeper than 64 levels (aliases used as a YAML bomb?)");
     MetaValue v;
     switch (node.Type()) {
@@ -93,6 +94,7 @@ class Converter {
   const std::string* file_;
   uint32_t first_line_;
   size_t budget_;
+  std::string what_;
   size_t count_ = 0;
 };
 
@@ -281,22 +283,22 @@ void apply_meta_value(Metadata& meta, const std::string& key, const MetaValue& v
 }
 
 void parse_yaml_metadata(std::string_view yaml, uint32_t first_line, const std::string* file, Metadata& meta,
-                         Diagnostics& diag, const ParseOptions& options) {
+                         Diagnostics& diag, const ParseOptions& options, const std::string& what) {
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml));
   } catch (const YAML::ParserException& e) {
     SourcePos p{file, first_line + static_cast<uint32_t>(e.mark.line < 0 ? 0 : e.mark.line),
                 static_cast<uint32_t>(e.mark.column < 0 ? 0 : e.mark.column) + 1};
-    throw Error(p, "malformed YAML front matter: " + e.msg);
+    throw Error(p, "malformed YAML " + what + ": " + e.msg);
   } catch (const YAML::Exception& e) {
-    throw Error(SourcePos{file, first_line, 1}, std::string("malformed YAML front matter: ") + e.what());
+    throw Error(SourcePos{file, first_line, 1}, "malformed YAML " + what + ": " + e.what());
   }
   if (root.IsNull()) return;
   if (!root.IsMap())
-    throw Error(SourcePos{file, first_line, 1}, "front matter must be a mapping of keys to values");
+    throw Error(SourcePos{file, first_line, 1}, what + " must be a mapping of keys to values");
 
-  Converter conv(file, first_line, options.max_yaml_nodes);
+  Converter conv(file, first_line, options.max_yaml_nodes, what);
   std::set<std::string> seen;
   std::set<int> key_lines;
   std::vector<std::pair<int, YAML::Node>> quoted;  // (line, value) of quoted scalars
@@ -313,7 +315,7 @@ void parse_yaml_metadata(std::string_view yaml, uint32_t first_line, const std::
       apply_meta_value(meta, key, conv.value(kv.second), conv.pos(kv.second), diag);
     }
   } catch (const YAML::Exception& e) {
-    throw Error(SourcePos{file, first_line, 1}, std::string("malformed YAML front matter: ") + e.what());
+    throw Error(SourcePos{file, first_line, 1}, "malformed YAML " + what + ": " + e.what());
   }
 
   // yaml-cpp 0.7 lets an unterminated quote swallow every line up to the end of the front
@@ -340,21 +342,35 @@ void parse_yaml_metadata(std::string_view yaml, uint32_t first_line, const std::
   }
 }
 
-MetaValue parse_yaml_value(const std::string& text, const SourcePos& pos) {
+MetaValue parse_yaml_value(const std::string& text, const SourcePos& pos, const std::string& what) {
+  // The value in messages, cut after 40 bytes (at a character boundary).
+  std::string shown = text;
+  if (shown.size() > 40) {
+    size_t cut = 40;
+    while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) --cut;
+    shown = shown.substr(0, cut) + "…";
+  }
   YAML::Node node;
   try {
     node = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    SourcePos p = pos;
+    if (e.mark.line >= 0) {
+      p.line = (pos.line ? pos.line : 1) + static_cast<uint32_t>(e.mark.line);
+      p.col = static_cast<uint32_t>(e.mark.column) + 1;
+    }
+    throw Error(p, "malformed YAML in " + what + " '" + shown + "': " + e.msg);
   } catch (const YAML::Exception& e) {
-    throw Error(pos, "malformed YAML value '" + text + "': " + e.msg);
+    throw Error(pos, "malformed YAML in " + what + " '" + shown + "': " + e.what());
   }
-  Converter conv(pos.file, pos.line ? pos.line : 1, ParseOptions{}.max_yaml_nodes);
+  Converter conv(pos.file, pos.line ? pos.line : 1, ParseOptions{}.max_yaml_nodes, what);
   return conv.value(node);
 }
 
 void parse_front_matter(const FrontMatter& fm, const std::string* file, Metadata& meta, Diagnostics& diag,
                         const ParseOptions& options) {
   if (!fm.present) return;
-  parse_yaml_metadata(fm.yaml, fm.yaml_line, file, meta, diag, options);
+  parse_yaml_metadata(fm.yaml, fm.yaml_line, file, meta, diag, options, "front matter");
 }
 
 }  // namespace relconv::detail

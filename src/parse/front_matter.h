@@ -28,15 +28,18 @@ FrontMatter split_front_matter(std::string_view text, const std::string* file);
 void parse_front_matter(const FrontMatter& fm, const std::string* file, Metadata& meta,
                         Diagnostics& diag, const ParseOptions& options);
 
-// Parses a YAML mapping (front matter or a metadata file) into `meta`.
+// Parses a YAML mapping (front matter or a metadata file) into `meta`; `what` names it in
+// messages ("front matter", "metadata file").
 void parse_yaml_metadata(std::string_view yaml, uint32_t first_line, const std::string* file,
-                         Metadata& meta, Diagnostics& diag, const ParseOptions& options);
+                         Metadata& meta, Diagnostics& diag, const ParseOptions& options,
+                         const std::string& what);
 
 // Maps one key and its value onto the model (shared by front matter, -M and metadata files).
 void apply_meta_value(Metadata& meta, const std::string& key, const MetaValue& value,
                       const SourcePos& pos, Diagnostics& diag);
 
-// Parses one YAML value written as text ("[a, b]", "true", "x") into a MetaValue.
-MetaValue parse_yaml_value(const std::string& text, const SourcePos& pos);
+// Parses one YAML value written as text ("[a, b]", "true", "x") into a MetaValue; `pos` is
+// where the text starts, `what` names it in messages ("the value of -M title").
+MetaValue parse_yaml_value(const std::string& text, const SourcePos& pos, const std::string& what);
 
 }  // namespace relconv::detail

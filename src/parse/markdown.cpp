@@ -784,7 +784,13 @@ Document single_document(Chapter chapter) {
 
 void set_metadata(Metadata& meta, const std::string& key, const std::string& yaml_value, Diagnostics& diag,
                   const SourcePos& pos) {
-  detail::apply_meta_value(meta, key, detail::parse_yaml_value(yaml_value, pos), pos, diag);
+  // Without a position, messages name the option: "-M tags:1:5: error: …", the column
+  // counted in the value.
+  const std::string name = "-M " + key;
+  SourcePos at = pos.file ? pos : SourcePos{&name, 1, 1};
+  detail::apply_meta_value(meta, key, detail::parse_yaml_value(yaml_value, at, "the value of -M " + key), at, diag);
+  // `name` dies here: keep no pointer to it.
+  if (!pos.file) meta.positions[key] = pos;
 }
 
 void read_metadata_file(Metadata& meta, const std::string& path, Diagnostics& diag, const ParseOptions& options) {
@@ -799,7 +805,7 @@ void read_metadata_file(Metadata& meta, const std::string& path, Diagnostics& di
     size_t end = yaml.find("\n---");
     if (end != std::string_view::npos) yaml = yaml.substr(0, end + 1);
   }
-  detail::parse_yaml_metadata(yaml, first_line, name.get(), meta, diag, options);
+  detail::parse_yaml_metadata(yaml, first_line, name.get(), meta, diag, options, "metadata file");
   // Positions point at `name`, which dies here: forget them rather than dangle.
   meta.positions.clear();
 }

@@ -86,6 +86,29 @@ ok "BOM title read" "grep -q '^BOM$' out.txt && grep -q 'No final newline' out.t
 check "-M overrides" 0 '' -- "$relconv" --to tree -M title=Other -M 'tags=[x, y]' good.md
 ok "-M title" "grep -q 'title \"Other\"' out.txt && grep -q 'tag \"y\"' out.txt"
 check "-M needs =" 2 'KEY=VALUE' -- "$relconv" --to txt -M title good.md
+# -M values and metadata files are YAML too: their errors name the option (the column counts
+# in the value) or the file, with the position, and say what it is, not "front matter".
+bomb=$(python3 -c '
+parts = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+for i in range(1, 8): parts.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 9) + "]")
+print("{" + ", ".join(parts) + "}")')
+check "-M YAML bomb" 1 '^-M tags:1:14: error: the value of -M tags expands to more than 100000 values' -- \
+  "$relconv" --to txt -M "tags=$bomb" good.md -o mbomb.txt
+ok "-M YAML bomb: no output" "[ ! -e mbomb.txt ]"
+check "-M value of the wrong type" 1 "^-M title:1:1: error: 'title' must be text, not a list" -- \
+  "$relconv" --to txt -M 'title=[a, b]' good.md
+check "-M malformed value, shown cut short" 1 "^-M tags:1:[0-9]+: error: malformed YAML in the value of -M tags '\\[a, b, c, d, e, f, g, h, i, j, k, l, m, …':" -- \
+  "$relconv" --to txt -M 'tags=[a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p' good.md
+printf 'title: Book\ntags: %s\n' "$bomb" > bomb.yaml
+check "--metadata-file YAML bomb" 1 '^bomb.yaml:2:17: error: metadata file expands to more than 100000 values' -- \
+  "$relconv" --to txt --metadata-file bomb.yaml good.md -o fbomb.txt
+ok "--metadata-file YAML bomb: no output" "[ ! -e fbomb.txt ]"
+printf -- '---\ntitle: Book\ntags: [a, b\n' > badmeta.yaml
+check "--metadata-file malformed" 1 '^badmeta.yaml:4:1: error: malformed YAML metadata file:' -- \
+  "$relconv" --to txt --metadata-file badmeta.yaml good.md
+printf -- '- a\n- b\n' > listmeta.yaml
+check "--metadata-file not a mapping" 1 '^listmeta.yaml:1:1: error: metadata file must be a mapping' -- \
+  "$relconv" --to txt --metadata-file listmeta.yaml good.md
 check "several formats need --out-dir" 2 'need --out-dir' -- "$relconv" --to txt,tree good.md
 mkdir -p ro && chmod 555 ro
 if [ "$(id -u)" -ne 0 ]; then

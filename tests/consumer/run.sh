@@ -10,6 +10,13 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 failed=0 passed=0
 ok() { if eval "$2"; then passed=$((passed + 1)); else echo "FAIL: $1"; failed=$((failed + 1)); fi; }
 cmake --install "$build" --prefix "$work/prefix" > "$work/install.log" 2>&1 || { cat "$work/install.log"; exit 1; }
+# A sanitizer build's library is instrumented: the consumer is compiled by the same
+# compiler and linked with the sanitizer runtimes, as any project using such a build must.
+cache() { sed -n "s/^$1:[A-Z]*=//p" "$build/CMakeCache.txt"; }
+extra=()
+if [ "$(cache RELCONV_SANITIZE)" = ON ] || [ "$(cache RELCONV_FUZZ)" = ON ]; then
+  extra=(-DCMAKE_CXX_COMPILER="$(cache CMAKE_CXX_COMPILER)" -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined)
+fi
 stamp() { stat -c %Y.%y "$1" 2>/dev/null; }
 # An installed relconv reads the styles installed beside it, wherever the prefix is.
 echo "/* the installed copy */" >> "$work/prefix/share/relconv/styles/epub.css"
@@ -24,7 +31,7 @@ done
 for gen in Ninja "Unix Makefiles"; do
   src="$work/src-${gen// /_}" bld="$work/build-${gen// /_}"
   cp -r "$here/project" "$src"
-  cmake -S "$src" -B "$bld" -G "$gen" -DCMAKE_PREFIX_PATH="$work/prefix" -DFORMAT="$format" > "$work/cfg.log" 2>&1 \
+  cmake -S "$src" -B "$bld" -G "$gen" -DCMAKE_PREFIX_PATH="$work/prefix" -DFORMAT="$format" "${extra[@]}" > "$work/cfg.log" 2>&1 \
     || { echo "FAIL: configure with $gen"; cat "$work/cfg.log"; failed=$((failed + 1)); continue; }
   cmake --build "$bld" > "$work/b1.log" 2>&1 || { echo "FAIL: first build with $gen"; cat "$work/b1.log"; failed=$((failed + 1)); continue; }
   ok "$gen: first build converts" "[ -s '$bld/a.$format' ] && [ -s '$bld/b.$format' ] && [ -s '$bld/book.$format' ]"
