@@ -594,6 +594,7 @@ TEST_CASE("the glyph lookup put in place of libharu's gives libharu's answers") 
       if (HPDF_TTFontDef_GetGlyphid(def, HPDF_UINT16(code)) != theirs(def, HPDF_UINT16(code))) ++differ;
     CHECK_MESSAGE(differ == 0, path);
     CHECK(glyphs > 1000);
+    HPDF_FontDef_Free(def);  // not the document's: HPDF_GetTTFontDefFromFile hands it over
   }
   HPDF_Free(pdf);
 }
@@ -609,7 +610,7 @@ TEST_CASE("libharu's byte copy and fill, replaced, do what libharu's do") {
   CHECK(dlsym(RTLD_DEFAULT, "HPDF_MemSet") != reinterpret_cast<void*>(their_fill));
   // Apart, and overlapping both ways (libharu copies forwards byte by byte).
   for (int shift : {-3, 0, 3, 40}) {
-    std::vector<HPDF_BYTE> a(64), b(64);
+    std::vector<HPDF_BYTE> a(96), b(96);
     for (size_t i = 0; i < a.size(); ++i) a[i] = b[i] = HPDF_BYTE(i * 7 + 1);
     HPDF_BYTE* ra = HPDF_MemCpy(a.data() + 10 + shift, a.data() + 10, 20);
     HPDF_BYTE* rb = their_copy(b.data() + 10 + shift, b.data() + 10, 20);
