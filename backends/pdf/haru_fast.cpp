@@ -18,8 +18,9 @@ namespace {
 // it, as libharu's HPDF_TTFontDef_GetGlyphid walks to (below). libharu asks for the codes
 // in increasing order when it sets a font up, so the segment of the last answer, or the
 // one after it, is tried first; then a binary search when the end codes are in order, as
-// the TrueType specification requires, else libharu's walk. The cache is per thread and emptied whenever a document's fonts are set up or
-// freed, so a font's arrays are never mistaken for those of a font freed before.
+// the TrueType specification requires, else libharu's walk. The cache is per thread and
+// emptied whenever a document's fonts are set up or freed, so a font's arrays are never
+// mistaken for those of a font freed before.
 struct SegmentCache {
   const HPDF_UINT16* ends = nullptr;
   unsigned count = 0;

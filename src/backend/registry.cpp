@@ -10,14 +10,13 @@
 #include "backend/backend.h"
 
 #include <dlfcn.h>
-#include <limits.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <memory>
 #include <mutex>
 
 #include "diag/diag.h"
+#include "io/resources.h"
 
 extern "C" {
 const relconv::Backend* relconv_backend_epub() __attribute__((weak));
@@ -37,12 +36,7 @@ using Entry = const Backend* (*)();
 // build folder, the installed library folder.
 std::vector<std::string> module_dirs() {
   std::vector<std::string> dirs;
-  char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) {
-    std::string bin(exe, static_cast<size_t>(n));
-    dirs.push_back(bin.substr(0, bin.rfind('/')) + "/../" RELCONV_INSTALLED_MODULES_SUBDIR);
-  }
+  if (std::string bin = program_dir(); !bin.empty()) dirs.push_back(bin + "/../" RELCONV_INSTALLED_MODULES_SUBDIR);
   dirs.push_back(RELCONV_MODULES_DIR);
   dirs.push_back(RELCONV_INSTALLED_MODULES_DIR);
   return dirs;
@@ -64,7 +58,6 @@ class ModuleBackend : public Backend {
   const Backend& real() const {
     std::call_once(once_, [this] {
       const std::string file = std::string("relconv-") + name_ + ".so";
-      std::string tried;
       for (const auto& dir : module_dirs()) {
         const std::string path = dir + "/" + file;
         struct stat st;

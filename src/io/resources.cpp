@@ -84,15 +84,17 @@ static std::string content_name(const std::string& data, const std::string& type
   return buf + extension_for(type);
 }
 
-std::string find_default_style(const std::string& file) {
-  std::vector<std::string> dirs;
+std::string program_dir() {
   char exe[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) {
-    std::string bin(exe, static_cast<size_t>(n));
-    bin = bin.substr(0, bin.rfind('/'));
-    dirs.push_back(bin + "/../share/relconv/styles");
-  }
+  if (n <= 0) return "";
+  std::string bin(exe, static_cast<size_t>(n));
+  return bin.substr(0, bin.rfind('/'));
+}
+
+std::string find_default_style(const std::string& file) {
+  std::vector<std::string> dirs;
+  if (std::string bin = program_dir(); !bin.empty()) dirs.push_back(bin + "/../share/relconv/styles");
 #ifdef RELCONV_STYLES_DIR
   dirs.push_back(RELCONV_STYLES_DIR);
 #endif

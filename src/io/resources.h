@@ -62,6 +62,8 @@ class ResourceLoader {
 // installed relconv finds its own copy wherever it was installed), then in the source
 // tree of a build, then under the configured install prefix.
 std::string find_default_style(const std::string& file);
+// The folder the running program is in (from /proc/self/exe), or "" when unknown.
+std::string program_dir();
 
 // "%20" and the like decoded into bytes (invalid escapes are kept as written).
 std::string percent_decode(const std::string& s);

@@ -57,7 +57,6 @@ using detail::trim_inlines;
 
 namespace {
 
-
 // The lines of the body whose table pipes were escaped (bound_table_cells): the line as
 // written and the offsets, in the escaped line, of the backslashes put in.
 struct EscapedLine {
