@@ -5,6 +5,8 @@
 #include <cctype>
 #include <set>
 
+#include "text/utf8.h"
+
 namespace relconv::detail {
 
 namespace {
@@ -35,6 +37,30 @@ SourcePos pos_at(const std::string* file, uint32_t first_line, const YAML::Mark&
   return p;
 }
 
+// A scalar's value: quoted ones are always text; a plain one may be true/false or a number.
+MetaValue scalar_value(std::string s, bool plain) {
+  MetaValue v;
+  v.kind = MetaValue::Kind::String;
+  v.string = std::move(s);
+  if (!plain) return v;
+  const std::string& t = v.string;
+  if (t == "true" || t == "True" || t == "TRUE" || t == "false" || t == "False" || t == "FALSE") {
+    v.kind = MetaValue::Kind::Bool;
+    v.boolean = t[0] == 't' || t[0] == 'T';
+    return v;
+  }
+  if (!t.empty()) {
+    char* end = nullptr;
+    double d = std::strtod(t.c_str(), &end);
+    if (end && *end == '\0' &&
+        (std::isdigit(static_cast<unsigned char>(t[0])) || t[0] == '-' || t[0] == '+' || t[0] == '.')) {
+      v.kind = MetaValue::Kind::Number;
+      v.number = d;
+    }
+  }
+  return v;
+}
+
 class Converter {
  public:
   // `what` names the YAML's source in messages: "front matter", "metadata file", …
@@ -53,7 +79,7 @@ class Converter {
         v.kind = MetaValue::Kind::Null;
         break;
       case YAML::NodeType::Scalar:
-        scalar(node, v);
+        v = scalar_value(node.Scalar(), node.Tag() == "?");
         break;
       case YAML::NodeType::Sequence:
         v.kind = MetaValue::Kind::List;
@@ -70,27 +96,6 @@ class Converter {
   SourcePos pos(const YAML::Node& node) const { return pos_at(file_, first_line_, node.Mark()); }
 
  private:
-  static void scalar(const YAML::Node& node, MetaValue& v) {
-    const std::string& s = node.Scalar();
-    v.string = s;
-    v.kind = MetaValue::Kind::String;
-    if (node.Tag() != "?") return;  // quoted: always a string
-    if (s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" || s == "FALSE") {
-      v.kind = MetaValue::Kind::Bool;
-      v.boolean = s[0] == 't' || s[0] == 'T';
-      return;
-    }
-    if (!s.empty()) {
-      char* end = nullptr;
-      double d = std::strtod(s.c_str(), &end);
-      if (end && *end == '\0' && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-' || s[0] == '+' ||
-                                  s[0] == '.')) {
-        v.kind = MetaValue::Kind::Number;
-        v.number = d;
-      }
-    }
-  }
-
   const std::string* file_;
   uint32_t first_line_;
   size_t budget_;
@@ -282,8 +287,210 @@ void apply_meta_value(Metadata& meta, const std::string& key, const MetaValue& v
   }
 }
 
-void parse_yaml_metadata(std::string_view yaml, uint32_t first_line, const std::string* file, Metadata& meta,
-                         Diagnostics& diag, const ParseOptions& options, const std::string& what) {
+namespace {
+
+// --- The short way: front matter that is a flat mapping of one-line values ----------------
+//
+// yaml-cpp spends about 1,400 instructions on each byte of front matter (its scanner
+// matches a tree of regular expressions at every character): more than cmark-gfm spends on
+// the whole post. Nearly all front matter is a list of `key: value` lines, so those are
+// read here, and yaml-cpp reads everything else. This reader accepts a small, exactly
+// described part of YAML and gives up (returns false) at the first thing outside it; what
+// it accepts it reads as yaml-cpp does, down to the positions. tests/unit/test_parse.cpp
+// and the parse fuzz target compare the two readers on every input that both read.
+
+bool is_null_word(std::string_view s) { return s == "~" || s == "null" || s == "Null" || s == "NULL"; }
+
+// Only printable ASCII, line feeds, and UTF-8 characters that YAML reads as ordinary
+// ones: no tabs, carriage returns, byte order marks or Unicode line breaks.
+bool plain_bytes(std::string_view yaml) {
+  for (size_t i = 0; i < yaml.size();) {
+    auto c = static_cast<unsigned char>(yaml[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\n') || c == 0x7F) return false;
+      ++i;
+      continue;
+    }
+    bool ok = false;
+    char32_t cp = utf8_decode(yaml, i, &ok);
+    if (!ok || cp < 0xA0 || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF)
+      return false;
+  }
+  return true;
+}
+
+// A scalar alone on the rest of a line: plain, 'single-quoted', or "double-quoted" without
+// escapes. Trailing spaces are not part of it.
+bool one_line_scalar(std::string_view s, MetaValue& v, bool& quoted) {
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  if (s.empty()) return false;
+  if (s[0] == '\'') {
+    std::string out;
+    size_t i = 1;
+    for (;; ++i) {
+      if (i >= s.size()) return false;  // closed on a later line, or never
+      if (s[i] == '\'') {
+        if (i + 1 < s.size() && s[i + 1] == '\'') {
+          out += '\'';
+          ++i;
+          continue;
+        }
+        break;
+      }
+      out += s[i];
+    }
+    if (i + 1 != s.size()) return false;  // something after the closing quote
+    v = scalar_value(std::move(out), false);
+    quoted = true;
+    return true;
+  }
+  if (s[0] == '"') {
+    size_t close = s.find_first_of("\"\\", 1);
+    if (close != s.size() - 1 || s[close] != '"') return false;
+    v = scalar_value(std::string(s.substr(1, close - 1)), false);
+    quoted = true;
+    return true;
+  }
+  // A plain scalar: no indicator first, no comment, nothing that starts a mapping.
+  bool negative = s[0] == '-' && s.size() > 1 && (std::isalnum(static_cast<unsigned char>(s[1])) || s[1] == '.');
+  if (!negative && std::string_view("-?:,[]{}#&*!|>'\"%@`").find(s[0]) != std::string_view::npos) return false;
+  if (s.find('#') != s.npos || s.find(": ") != s.npos || s.back() == ':') return false;
+  if (is_null_word(s)) {
+    v = MetaValue{};
+  } else {
+    v = scalar_value(std::string(s), true);
+  }
+  quoted = false;
+  return true;
+}
+
+size_t leading_spaces(std::string_view l) {
+  size_t n = l.find_first_not_of(' ');
+  return n == l.npos ? l.size() : n;
+}
+
+bool is_blank(std::string_view l) { return leading_spaces(l) == l.size(); }
+
+// `key:` at the start of a line, followed by a space or the end of the line. Returns the
+// length of the key, or 0.
+size_t key_length(std::string_view l) {
+  if (l.empty() || !(std::isalpha(static_cast<unsigned char>(l[0])) || l[0] == '_')) return 0;
+  size_t i = 1;
+  while (i < l.size() && (std::isalnum(static_cast<unsigned char>(l[i])) || l[i] == '_' || l[i] == '-')) ++i;
+  if (i >= l.size() || l[i] != ':' || (i + 1 < l.size() && l[i + 1] != ' ')) return 0;
+  return i;
+}
+
+}  // namespace
+
+namespace {
+bool same_value(const MetaValue& a, const MetaValue& b) {
+  if (a.kind != b.kind || a.string != b.string || a.boolean != b.boolean || a.list.size() != b.list.size() ||
+      a.map.size() != b.map.size())
+    return false;
+  for (size_t i = 0; i < a.list.size(); ++i)
+    if (!same_value(a.list[i], b.list[i])) return false;
+  for (size_t i = 0; i < a.map.size(); ++i)
+    if (a.map[i].first != b.map[i].first || !same_value(a.map[i].second, b.map[i].second)) return false;
+  return true;
+}
+}  // namespace
+
+bool operator==(const YamlEntry& a, const YamlEntry& b) {
+  return a.key == b.key && a.key_line == b.key_line && a.key_col == b.key_col && same_value(a.value, b.value) &&
+         a.value_line == b.value_line && a.value_col == b.value_col && a.quoted == b.quoted;
+}
+
+bool read_simple_yaml(std::string_view yaml, size_t max_values, std::vector<YamlEntry>& out) {
+  out.clear();
+  if (!plain_bytes(yaml)) return false;
+  std::vector<std::string_view> lines;
+  for (size_t start = 0; start <= yaml.size();) {
+    size_t e = yaml.find('\n', start);
+    if (e == yaml.npos) {
+      if (start < yaml.size()) lines.push_back(yaml.substr(start));
+      break;
+    }
+    lines.push_back(yaml.substr(start, e - start));
+    start = e + 1;
+  }
+  size_t values = 0;
+  for (size_t i = 0; i < lines.size();) {
+    std::string_view l = lines[i];
+    if (is_blank(l) || l[0] == '#') {
+      ++i;
+      continue;
+    }
+    size_t klen = key_length(l);
+    if (klen == 0 || klen > 1000 || is_null_word(l.substr(0, klen))) return false;
+    YamlEntry entry;
+    entry.key = std::string(l.substr(0, klen));
+    entry.key_line = static_cast<int>(i);
+    entry.key_col = 0;
+    size_t col = klen + 1;
+    while (col < l.size() && l[col] == ' ') ++col;
+    std::string_view rest = l.substr(col);
+    while (!rest.empty() && rest.back() == ' ') rest.remove_suffix(1);
+    ++values;
+    if (!rest.empty()) {
+      entry.value_line = static_cast<int>(i);
+      entry.value_col = static_cast<int>(col);
+      if (rest == "[]") {
+        entry.value.kind = MetaValue::Kind::List;
+      } else if (!one_line_scalar(rest, entry.value, entry.quoted)) {
+        return false;
+      }
+      ++i;
+    } else {
+      // Nothing after the colon: a block sequence on the next lines, or null when the next
+      // line holds the next key.
+      if (i + 1 >= lines.size()) return false;
+      std::string_view next = lines[i + 1];
+      size_t indent = leading_spaces(next);
+      if (indent < next.size() && next[indent] == '-') {
+        entry.value_line = static_cast<int>(i + 1);
+        entry.value_col = static_cast<int>(indent);
+        entry.value.kind = MetaValue::Kind::List;
+        size_t j = i + 1;
+        for (; j < lines.size(); ++j) {
+          std::string_view item = lines[j];
+          if (leading_spaces(item) != indent || item.size() < indent + 2 || item[indent] != '-' ||
+              item[indent + 1] != ' ')
+            break;
+          MetaValue v;
+          bool quoted = false;
+          size_t at = indent + 2;
+          while (at < item.size() && item[at] == ' ') ++at;
+          if (!one_line_scalar(item.substr(at), v, quoted)) return false;
+          entry.value.list.push_back(std::move(v));
+          ++values;
+        }
+        // The sequence ends at the next key, a blank line, a comment or the end.
+        if (j < lines.size() && !is_blank(lines[j]) && lines[j][0] != '#' && key_length(lines[j]) == 0)
+          return false;
+        i = j;
+      } else if (key_length(next) != 0) {
+        entry.value_line = static_cast<int>(i + 1);
+        entry.value_col = 0;
+        ++i;
+      } else {
+        return false;
+      }
+    }
+    if (values > max_values) return false;
+    out.push_back(std::move(entry));
+  }
+  return true;
+}
+
+namespace {
+
+// --- The long way: yaml-cpp ----------------------------------------------------------------
+
+// The top-level mapping's entries as yaml-cpp reads them. A null document has none; any
+// other document that is not a mapping is an error.
+std::vector<YamlEntry> read_yaml_cpp(std::string_view yaml, uint32_t first_line, const std::string* file,
+                                     const ParseOptions& options, const std::string& what) {
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml));
@@ -294,28 +501,64 @@ void parse_yaml_metadata(std::string_view yaml, uint32_t first_line, const std::
   } catch (const YAML::Exception& e) {
     throw Error(SourcePos{file, first_line, 1}, "malformed YAML " + what + ": " + e.what());
   }
-  if (root.IsNull()) return;
+  std::vector<YamlEntry> entries;
+  if (root.IsNull()) return entries;
   if (!root.IsMap())
     throw Error(SourcePos{file, first_line, 1}, what + " must be a mapping of keys to values");
 
   Converter conv(file, first_line, options.max_yaml_nodes, what);
-  std::set<std::string> seen;
-  std::set<int> key_lines;
-  std::vector<std::pair<int, YAML::Node>> quoted;  // (line, value) of quoted scalars
   try {
     for (const auto& kv : root) {
-      const std::string key = kv.first.Scalar();
-      key_lines.insert(kv.first.Mark().line);
-      SourcePos kpos = conv.pos(kv.first);
-      if (!seen.insert(key).second) {
-        diag.warning(kpos, "duplicate key '" + key + "'; the first value is used");
-        continue;
-      }
-      if (kv.second.IsScalar() && kv.second.Tag() == "!") quoted.emplace_back(kv.first.Mark().line, kv.second);
-      apply_meta_value(meta, key, conv.value(kv.second), conv.pos(kv.second), diag);
+      YamlEntry e;
+      e.key = kv.first.Scalar();
+      e.key_line = kv.first.Mark().line;
+      e.key_col = kv.first.Mark().column;
+      e.value = conv.value(kv.second);
+      e.value_line = kv.second.Mark().line;
+      e.value_col = kv.second.Mark().column;
+      e.quoted = kv.second.IsScalar() && kv.second.Tag() == "!";
+      entries.push_back(std::move(e));
     }
   } catch (const YAML::Exception& e) {
     throw Error(SourcePos{file, first_line, 1}, "malformed YAML " + what + ": " + e.what());
+  }
+  return entries;
+}
+
+SourcePos entry_pos(const std::string* file, uint32_t first_line, int line, int col) {
+  YAML::Mark mark = YAML::Mark::null_mark();
+  if (line >= 0) {
+    mark.line = line;
+    mark.column = col;
+  }
+  return pos_at(file, first_line, mark);
+}
+
+}  // namespace
+
+std::vector<YamlEntry> read_yaml_entries(std::string_view yaml, uint32_t first_line, const std::string* file,
+                                         const ParseOptions& options, const std::string& what,
+                                         bool short_way) {
+  std::vector<YamlEntry> entries;
+  if (short_way && read_simple_yaml(yaml, options.max_yaml_nodes, entries)) return entries;
+  return read_yaml_cpp(yaml, first_line, file, options, what);
+}
+
+void parse_yaml_metadata(std::string_view yaml, uint32_t first_line, const std::string* file, Metadata& meta,
+                         Diagnostics& diag, const ParseOptions& options, const std::string& what) {
+  std::vector<YamlEntry> entries = read_yaml_entries(yaml, first_line, file, options, what);
+  std::set<std::string> seen;
+  std::set<int> key_lines;
+  std::vector<const YamlEntry*> quoted;
+  for (const YamlEntry& e : entries) {
+    key_lines.insert(e.key_line);
+    if (!seen.insert(e.key).second) {
+      diag.warning(entry_pos(file, first_line, e.key_line, e.key_col),
+                   "duplicate key '" + e.key + "'; the first value is used");
+      continue;
+    }
+    if (e.quoted) quoted.push_back(&e);
+    apply_meta_value(meta, e.key, e.value, entry_pos(file, first_line, e.value_line, e.value_col), diag);
   }
 
   // yaml-cpp 0.7 lets an unterminated quote swallow every line up to the end of the front
@@ -328,8 +571,8 @@ void parse_yaml_metadata(std::string_view yaml, uint32_t first_line, const std::
     std::string_view l = yaml.substr(start, e == std::string_view::npos ? yaml.npos : e - start);
     if (looks_like_key(l) && !key_lines.count(line_no)) {
       for (auto it = quoted.rbegin(); it != quoted.rend(); ++it) {
-        if (it->first < line_no) {
-          throw Error(conv.pos(it->second),
+        if ((*it)->key_line < line_no) {
+          throw Error(entry_pos(file, first_line, (*it)->value_line, (*it)->value_col),
                       "quoted value is never closed: it runs on to line " +
                           std::to_string(first_line + static_cast<uint32_t>(line_no)) + " ('" +
                           std::string(l.substr(0, 40)) + "')");
