@@ -3,20 +3,17 @@
 //
 // The backends with big libraries (EPUB and PDF) are reached through
 // `relconv_backend_<name>()`. A program linking relconv_core has it built in; the relconv
-// program does not, and loads the module relconv-<name>.so the first time it renders that
-// format, so converting to text or man never loads libzip or libharu. Their names,
+// program does not, and loads the module relconv-<name>.so (io/modules.h) the first time
+// it renders that format, so converting to text or man never loads libzip or libharu. Their names,
 // extensions and descriptions are written here so that --list-formats and choosing a
 // format by extension load nothing (tests/unit/test_model.cpp checks they match).
 #include "backend/backend.h"
-
-#include <dlfcn.h>
-#include <sys/stat.h>
 
 #include <memory>
 #include <mutex>
 
 #include "diag/diag.h"
-#include "io/resources.h"
+#include "io/modules.h"
 
 extern "C" {
 const relconv::Backend* relconv_backend_epub() __attribute__((weak));
@@ -31,16 +28,6 @@ namespace tree { const Backend& backend(); }
 namespace {
 
 using Entry = const Backend* (*)();
-
-// The folders a module may be in: beside an installed program (bin/../lib/relconv), the
-// build folder, the installed library folder.
-std::vector<std::string> module_dirs() {
-  std::vector<std::string> dirs;
-  if (std::string bin = program_dir(); !bin.empty()) dirs.push_back(bin + "/../" RELCONV_INSTALLED_MODULES_SUBDIR);
-  dirs.push_back(RELCONV_MODULES_DIR);
-  dirs.push_back(RELCONV_INSTALLED_MODULES_DIR);
-  return dirs;
-}
 
 class ModuleBackend : public Backend {
  public:
@@ -57,23 +44,12 @@ class ModuleBackend : public Backend {
   // Loads the module once (on whichever thread asks first). Throws relconv::Error.
   const Backend& real() const {
     std::call_once(once_, [this] {
-      const std::string file = std::string("relconv-") + name_ + ".so";
-      for (const auto& dir : module_dirs()) {
-        const std::string path = dir + "/" + file;
-        struct stat st;
-        if (stat(path.c_str(), &st) != 0) continue;
-        void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-        if (!handle) {
-          error_ = std::string("cannot load ") + path + ": " + dlerror();
-          return;
-        }
-        auto entry = reinterpret_cast<Entry>(dlsym(handle, (std::string("relconv_backend_") + name_).c_str()));
-        loaded_ = entry ? entry() : nullptr;
-        if (!loaded_) error_ = path + " is not a relconv " + name_ + " module";
-        return;
+      try {
+        loaded_ = reinterpret_cast<Entry>(load_module(name_, std::string("relconv_backend_") + name_))();
+        if (!loaded_) error_ = std::string("relconv's ") + name_ + " module has no backend";
+      } catch (const Error& e) {
+        error_ = e.diagnostic().message;
       }
-      error_ = "the " + std::string(name_) + " backend is not installed: " + file +
-               " is neither in relconv's library folder nor in " RELCONV_INSTALLED_MODULES_DIR;
     });
     if (!loaded_) throw Error("", error_, kExitInternalError);
     return *loaded_;

@@ -827,3 +827,10 @@ void interpret_inline_html(std::vector<Inline>& inlines, HtmlContext& ctx) {
 }
 
 }  // namespace relconv::detail
+
+// The module's entry (and the built-in one of a program linking relconv_core).
+extern "C" const relconv::detail::HtmlInterpreter* relconv_html_interpreter() {
+  static const relconv::detail::HtmlInterpreter interpreter{&relconv::detail::interpret_html_block,
+                                                            &relconv::detail::interpret_inline_html};
+  return &interpreter;
+}

@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/modules.h"
 #include "parse/front_matter.h"
 #include "parse/html.h"
 #include "parse/inlines.h"
@@ -47,7 +48,18 @@ extern cmark_node_type CMARK_NODE_STRIKETHROUGH;
 
 extern "C" void relconv_cmark_tables_unchanged(cmark_parser*, int);
 
+// Defined in html.cpp: in relconv_core, or in the module relconv-html.so.
+extern "C" const relconv::detail::HtmlInterpreter* relconv_html_interpreter() __attribute__((weak));
+
 namespace relconv {
+
+const detail::HtmlInterpreter& detail::html_interpreter() {
+  using Entry = const HtmlInterpreter* (*)();
+  static const HtmlInterpreter* const interpreter =
+      relconv_html_interpreter ? relconv_html_interpreter()
+                               : reinterpret_cast<Entry>(load_module("html", "relconv_html_interpreter"))();
+  return *interpreter;
+}
 
 using detail::has_visible_content;
 using detail::is_active_url;
@@ -468,14 +480,15 @@ class Converter {
       sub.blocks(root, blocks, 0);
       cmark_node_free(root);
     };
-    detail::interpret_html_block(literal, p, ctx, out);
+    detail::html_interpreter().block(literal, p, ctx, out);
   }
 
   void inlines(cmark_node* parent, std::vector<Inline>& out, int depth) {
     for (cmark_node* n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) inline_node(n, out, depth);
     merge_texts(out);
+    if (!detail::has_raw_html(out)) return;
     detail::HtmlContext ctx{file_, base_dir_, diag_, options_, {}, 0};
-    detail::interpret_inline_html(out, ctx);
+    detail::html_interpreter().inlines(out, ctx);
   }
 
   void flatten_inlines(cmark_node* root, std::vector<Inline>& out) {

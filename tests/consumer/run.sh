@@ -28,6 +28,14 @@ for m in epub pdf; do
   ok "the installed program loads its installed $m module" \
     "grep -q 'file=$work/prefix/[^ ]*/relconv/relconv-$m.so' '$work/ld.log' && [ -s '$work/module.$m' ]"
 done
+# Text from a document without raw HTML loads none of the modules' libraries.
+LD_DEBUG=files "$work/prefix/bin/relconv" -o "$work/plain.txt" "$here/project/docs/b/index.md" 2> "$work/ld.log"
+ok "text without raw HTML loads no module" "[ -s '$work/plain.txt' ] && ! grep -Eq 'relconv-|libxml2|libzip|libhpdf' '$work/ld.log'"
+# ... and its raw-HTML module, for a document with raw HTML.
+printf 'Text with <b>raw</b> HTML.\n\n<table><tr><td>cell</td></tr></table>\n' > "$work/html.md"
+LD_DEBUG=files "$work/prefix/bin/relconv" -o "$work/html.txt" "$work/html.md" 2> "$work/ld.log"
+ok "the installed program loads its installed html module" \
+  "grep -q 'file=$work/prefix/[^ ]*/relconv/relconv-html.so' '$work/ld.log' && grep -q cell '$work/html.txt' && ! grep -q '<b>' '$work/html.txt'"
 for gen in Ninja "Unix Makefiles"; do
   src="$work/src-${gen// /_}" bld="$work/build-${gen// /_}"
   cp -r "$here/project" "$src"
