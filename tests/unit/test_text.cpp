@@ -76,3 +76,15 @@ TEST_CASE("LineWriter measures by display width") {
   w.finish();
   CHECK(out == "日本\n日本 ab\n");
 }
+
+TEST_CASE("case folding of ASCII text agrees with utf8proc's") {
+  // utf8_casefold() folds pure ASCII itself; text with one non-ASCII character goes to
+  // utf8proc. Each ASCII character must come out the same both ways.
+  for (int c = 1; c < 0x80; ++c) {
+    const std::string ch(1, static_cast<char>(c));
+    CAPTURE(c);
+    CHECK(utf8_casefold(ch + "\xC3\xA9") == utf8_casefold(ch) + "\xC3\xA9");
+  }
+  CHECK(utf8_casefold("Hello, World_1") == "hello, world_1");
+  CHECK(utf8_casefold("\xC3\x89T\xC3\x89") == "\xC3\xA9t\xC3\xA9");
+}
