@@ -121,8 +121,9 @@ struct ZipEntry {
   bool compress = true;
 };
 // Writes the entries in order (the caller puts `mimetype` first; it is always stored);
-// `epoch` is the Unix time every entry gets as its modification time, in UTC.
-std::string write_zip(const std::vector<ZipEntry>& entries, int64_t epoch);
+// `epoch` is the Unix time every entry gets as its modification time, in UTC. Entries are
+// deflated on up to `jobs` threads; the bytes do not depend on it.
+std::string write_zip(const std::vector<ZipEntry>& entries, int64_t epoch, int jobs = 1);
 
 // SVG cleaning (svg_clean.cpp): returns false (with `why`) when the SVG cannot be made
 // valid for EPUB; else `out` holds a version without DOCTYPE, scripts, event handlers,

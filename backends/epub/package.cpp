@@ -470,7 +470,7 @@ void render_epub(const RenderContext& ctx, const PackageOptions& options, std::s
     bool compress = img.media_type == "image/svg+xml";  // the others are compressed already
     entries.push_back({dir + "images/" + img.name, std::move(img.data), compress});
   }
-  out = write_zip(entries, epoch);
+  out = write_zip(entries, epoch, ctx.options.jobs);
 }
 
 namespace {

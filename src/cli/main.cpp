@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include "backend/backend.h"
 #include "convert/batch.h"
@@ -239,6 +240,8 @@ int main(int argc, char** argv) {
     }
 
     if (formats.size() > 1) return usage_error("several formats need --out-dir (one output file has one format)");
+    // One output: its backend may use the threads (batch mode spreads documents over them).
+    options.render.jobs = jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const Backend& backend = *formats.front();
     if (output.empty()) output = "-";
     if (output == "-" && backend.binary() && isatty(STDOUT_FILENO))
