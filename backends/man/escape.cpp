@@ -76,12 +76,40 @@ bool starts_option_word(std::string_view s, size_t i) {
 
 }  // namespace
 
+namespace {
+
+// Bytes that escape() copies as they are: printable ASCII but for the ones roff reads
+// (or, like '-', that depend on where they are).
+struct PlainBytes {
+  bool plain[256] = {};
+  PlainBytes() {
+    for (int c = 0x20; c < 0x7F; ++c) plain[c] = true;
+    for (unsigned char c : std::string_view("\\-\"~^'`")) plain[c] = false;
+  }
+};
+const PlainBytes kPlain;
+
+bool is_ascii_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+
+}  // namespace
+
 std::string escape(std::string_view text, TextMode mode, std::set<char32_t>* used) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);
+  // Inside a prose word that started as an option ("--enable-shared") hyphens are minus
+  // signs. The state only matters at hyphens, so it is brought up to date there: a space
+  // since the last hyphen ends the word.
   bool option_word = false;
+  size_t last_dash = 0;
   size_t i = 0;
   while (i < text.size()) {
+    size_t run = i;
+    while (run < text.size() && kPlain.plain[static_cast<unsigned char>(text[run])]) ++run;
+    if (run > i) {
+      out.append(text.data() + i, run - i);
+      i = run;
+      if (i == text.size()) break;
+    }
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
       char32_t cp = utf8_decode(text, i);
@@ -93,20 +121,23 @@ std::string escape(std::string_view text, TextMode mode, std::set<char32_t>* use
       else append_unicode(out, cp, used);
       continue;
     }
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') option_word = false;
-    if (mode == TextMode::Prose && starts_option_word(text, i)) option_word = true;
     switch (c) {
       case '\\': out += "\\(rs"; break;
-      case '-': out += (mode == TextMode::Code || option_word) ? "\\-" : "-"; break;
+      case '-':
+        if (mode == TextMode::Prose) {
+          for (size_t k = last_dash; option_word && k < i; ++k) option_word = !is_ascii_space(text[k]);
+          option_word = option_word || starts_option_word(text, i);
+          last_dash = i;
+        }
+        out += (mode == TextMode::Code || option_word) ? "\\-" : "-";
+        break;
       case '"': out += "\\(dq"; break;
       case '~': out += "\\(ti"; break;
       case '^': out += "\\(ha"; break;
       case '\'': out += mode == TextMode::Code ? "\\(aq" : "'"; break;
       case '`': out += mode == TextMode::Code ? "\\(ga" : "`"; break;
       case '\n': case '\t': case '\r': out += ' '; break;
-      default:
-        if (c >= 0x20 && c != 0x7F) out += static_cast<char>(c);  // drop controls
-        break;
+      default: break;  // controls are dropped
     }
     ++i;
   }
