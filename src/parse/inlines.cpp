@@ -67,14 +67,19 @@ void merge_texts(std::vector<Inline>& ins) {
 }
 
 bool is_active_url(const std::string& url) {
-  std::string s;
-  for (char c : url) {
-    if (std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c))) continue;
-    s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (s.size() >= 16) break;
+  // The scheme as a browser reads it: spaces and control characters (C locale: bytes up
+  // to 0x20, and 0x7F) skipped, ASCII lower-cased; 16 characters tell.
+  char buf[16];
+  size_t n = 0;
+  for (char ch : url) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c <= 0x20 || c == 0x7F) continue;
+    buf[n++] = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    if (n == sizeof buf) break;
   }
-  return s.rfind("javascript:", 0) == 0 || s.rfind("vbscript:", 0) == 0 ||
-         (s.rfind("data:", 0) == 0 && s.rfind("data:image/", 0) != 0);
+  std::string_view s(buf, n);
+  auto starts = [&](std::string_view p) { return s.substr(0, p.size()) == p; };
+  return starts("javascript:") || starts("vbscript:") || (starts("data:") && !starts("data:image/"));
 }
 
 }  // namespace relconv::detail

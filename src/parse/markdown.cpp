@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -624,6 +625,15 @@ void report_bad_bytes(std::string_view bytes, const std::vector<size_t>& bad, co
 bool is_clean_utf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
+    // Eight bytes at a time while they are ASCII without NUL.
+    constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+    while (i + 8 <= s.size()) {
+      uint64_t v;
+      std::memcpy(&v, s.data() + i, 8);
+      if ((v & kHighs) != 0 || ((v - kOnes) & ~v & kHighs) != 0) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c != 0 && c < 0x80) {
       ++i;

@@ -66,12 +66,11 @@ void LineWriter::end_line() {
   wrote_any_ = true;
 }
 
-void LineWriter::flush_word() {
-  if (word_.empty()) return;
+void LineWriter::place(std::string_view word, int width) {
   if (!line_open_) {
     start_line();
   } else if (pending_space_) {
-    if (prefix_w_ + line_width_ + 1 + word_width_ > columns_ && line_width_ > 0) {
+    if (prefix_w_ + line_width_ + 1 + width > columns_ && line_width_ > 0) {
       end_line();
       start_line();
     } else {
@@ -79,11 +78,16 @@ void LineWriter::flush_word() {
       ++line_width_;
     }
   }
-  line_ += word_;
-  line_width_ += word_width_;
+  line_ += word;
+  line_width_ += width;
+  pending_space_ = false;
+}
+
+void LineWriter::flush_word() {
+  if (word_.empty()) return;
+  place(word_, word_width_);
   word_.clear();
   word_width_ = 0;
-  pending_space_ = false;
 }
 
 void LineWriter::text(std::string_view s) {
@@ -91,7 +95,12 @@ void LineWriter::text(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      if (i > start) glue(s.substr(start, i - start));
+      if (i > start) {
+        // A whole word: straight onto the line, unless it continues a glued one.
+        std::string_view w = s.substr(start, i - start);
+        if (word_.empty()) place(w, display_width(w));
+        else glue(w);
+      }
       space();
       start = i + 1;
     }

@@ -47,6 +47,7 @@ class LineWriter {
     bool used = false;
   };
   void flush_word();
+  void place(std::string_view word, int width);  // puts a finished word on the line
   void start_line();
   void end_line();
   void separate();

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "doc/dump.h"
+#include "parse/inlines.h"
 #include "parse/parse.h"
 
 using namespace relconv;
@@ -112,4 +113,20 @@ TEST_CASE("HTML nested deeper than libxml2 goes is shown as written, never lost"
   CHECK(t.find("inner words") != std::string::npos);
   CHECK(t.find("emph") != std::string::npos);
   CHECK(t.find("end") != std::string::npos);
+}
+
+TEST_CASE("active URLs are found through case, spaces and control characters") {
+  using relconv::detail::is_active_url;
+  CHECK(is_active_url("javascript:evil()"));
+  CHECK(is_active_url(" JaVa\tScRiPt:evil()"));
+  CHECK(is_active_url("java\nscript:evil()"));
+  CHECK(is_active_url("\x01javascript\x7f:evil()"));
+  CHECK(is_active_url("VBScript:evil"));
+  CHECK(is_active_url("data:text/html,<script>"));
+  CHECK(is_active_url(" DATA:text/html,x"));
+  CHECK_FALSE(is_active_url("data:image/png;base64,AAAA"));
+  CHECK_FALSE(is_active_url("https://example.org/javascript:"));
+  CHECK_FALSE(is_active_url("javascript"));
+  CHECK_FALSE(is_active_url(""));
+  CHECK_FALSE(is_active_url("jav\xC3\xA1script:x"));
 }
