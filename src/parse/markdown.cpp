@@ -25,6 +25,7 @@
 #include <map>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 #include <dlfcn.h>
@@ -33,6 +34,7 @@
 #include <unistd.h>
 
 #include "io/modules.h"
+#include "parse/cmark_arena.h"
 #include "parse/front_matter.h"
 #include "parse/html.h"
 #include "parse/inlines.h"
@@ -156,8 +158,8 @@ std::string_view bound_table_cells(std::string_view body, int max_cells, const s
   return storage;
 }
 
-cmark_parser* new_parser() {
-  cmark_parser* parser = cmark_parser_new(CMARK_OPT_FOOTNOTES);
+cmark_parser* new_parser(cmark_mem* mem = cmark_get_default_mem_allocator()) {
+  cmark_parser* parser = cmark_parser_new_with_mem(CMARK_OPT_FOOTNOTES, mem);
   for (const char* ext : {"table", "strikethrough", "autolink", "tagfilter", "tasklist"})
     if (cmark_syntax_extension* e = cmark_find_syntax_extension(ext)) cmark_parser_attach_syntax_extension(parser, e);
   return parser;
@@ -187,10 +189,11 @@ bool tables_are_shared() {
   return shared;
 }
 
-// Runs cmark-gfm with the GFM extensions and footnotes; the caller frees the tree.
-cmark_node* run_cmark(std::string_view text) {
+// Runs cmark-gfm with the GFM extensions and footnotes, allocating with `mem`; the caller
+// frees the tree (or its arena).
+cmark_node* run_cmark(std::string_view text, cmark_mem* mem) {
   const bool shared = tables_are_shared();
-  cmark_parser* parser = new_parser();
+  cmark_parser* parser = new_parser(mem);
   cmark_parser_feed(parser, text.data(), text.size());
   cmark_node* root;
   if (shared) {
@@ -291,7 +294,7 @@ class Converter {
     for (cmark_node* n = cmark_node_first_child(root); n;) {
       cmark_node* next = cmark_node_next(n);
       block(n, chapter.blocks, 0);
-      if (cmark_node_get_type(n) != CMARK_NODE_FOOTNOTE_DEFINITION) cmark_node_free(n);
+      if (!in_arena_ && cmark_node_get_type(n) != CMARK_NODE_FOOTNOTE_DEFINITION) cmark_node_free(n);
       n = next;
     }
     for (size_t i = 0; i < footnote_defs_.size(); ++i) {
@@ -473,13 +476,13 @@ class Converter {
       EscapedLines escaped;
       std::string_view text =
           bound_table_cells(md, options_.max_table_columns, file_, first_line, diag_, bounded, escaped);
-      cmark_node* root = run_cmark(text);
+      detail::CmarkArena arena;
+      cmark_node* root = run_cmark(text, detail::CmarkArena::mem());
       LineIndex index(text, first_line, escaped);
       Converter sub(file_, index, diag_, options_, base_dir_);
       sub.reparse_depth_ = reparse_depth_ + 1;
       sub.warned_depth_ = warned_depth_;
       sub.blocks(root, blocks, 0);
-      cmark_node_free(root);
     };
     detail::html_interpreter().block(literal, p, ctx, out);
   }
@@ -597,6 +600,10 @@ class Converter {
   bool heading_ = false;
   bool warned_depth_ = false;
   int reparse_depth_ = 0;
+  bool in_arena_ = false;  // the tree goes with its arena, not node by node
+
+ public:
+  void tree_in_arena(bool yes) { in_arena_ = yes; }
 };
 
 // Reports invalid UTF-8 and NUL bytes at their line and column in the original bytes.
@@ -732,11 +739,16 @@ Chapter parse_markdown(std::string_view bytes, const std::string& name, const st
   std::string bounded;
   EscapedLines escaped;
   body = bound_table_cells(body, options.max_table_columns, file, body_line, diag, bounded, escaped);
-  cmark_node* root = run_cmark(body);
+  // A document's tree lives in an arena (parse/cmark_arena.h), but a large one is freed a
+  // top-level block at a time as it is converted, which bounds the peak memory.
+  std::optional<detail::CmarkArena> arena;
+  if (body.size() <= detail::CmarkArena::kMaxArenaInput) arena.emplace();
+  cmark_node* root = run_cmark(body, arena ? detail::CmarkArena::mem() : cmark_get_default_mem_allocator());
   LineIndex index(body, body_line, escaped);
   Converter conv(file, index, diag, options, chapter.base_dir);
+  conv.tree_in_arena(arena.has_value());
   conv.document(root, chapter);
-  cmark_node_free(root);
+  if (!arena) cmark_node_free(root);
   return chapter;
 }
 
