@@ -69,6 +69,18 @@ void append_utf8(std::string& out, char32_t cp) {
 void append_escaped(std::string& out, std::string_view s, bool attribute) {
   size_t i = 0;
   while (i < s.size()) {
+    // A run of printable ASCII that needs no escaping is copied at once.
+    size_t run = i;
+    while (run < s.size()) {
+      unsigned char r = static_cast<unsigned char>(s[run]);
+      if (r < 0x20 || r >= 0x7F || r == '&' || r == '<' || r == '>' || r == '"') break;
+      ++run;
+    }
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      i = run;
+      if (i == s.size()) break;
+    }
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       ++i;
