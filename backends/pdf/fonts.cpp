@@ -41,9 +41,17 @@ const Coverage& coverage_of(const std::string& path) {
   if (FcPattern* pattern =
           FcFreeTypeQuery(reinterpret_cast<const FcChar8*>(path.c_str()), 0, nullptr, &count)) {
     FcCharSet* cs = nullptr;
-    if (FcPatternGetCharSet(pattern, FC_CHARSET, 0, &cs) == FcResultMatch && cs)
-      for (FcChar32 cp = 0; cp < 65536; ++cp)
-        if (FcCharSetHasChar(cs, cp)) bits[cp / 64] |= uint64_t(1) << (cp % 64);
+    if (FcPatternGetCharSet(pattern, FC_CHARSET, 0, &cs) == FcResultMatch && cs) {
+      // The set's pages of 256 characters, each a bitmap of eight 32-bit words.
+      FcChar32 map[FC_CHARSET_MAP_SIZE];
+      FcChar32 next = 0;
+      for (FcChar32 base = FcCharSetFirstPage(cs, map, &next); base != FC_CHARSET_DONE && base < 65536;
+           base = FcCharSetNextPage(cs, map, &next))
+        for (int w = 0; w < FC_CHARSET_MAP_SIZE; ++w) {
+          const FcChar32 first = base + 32 * FcChar32(w);
+          bits[first / 64] |= uint64_t(map[w]) << (first % 64);
+        }
+    }
     FcPatternDestroy(pattern);
   }
   return cache.emplace(path, std::move(bits)).first->second;

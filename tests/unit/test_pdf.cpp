@@ -4,6 +4,7 @@
 // third-party validators run in tests/pdf/ through ctest.
 #include <doctest/doctest.h>
 #include <dlfcn.h>
+#include <fontconfig/fontconfig.h>
 #include <hpdf_fontdef.h>
 #include <hpdf_utils.h>
 #include <png.h>
@@ -622,4 +623,24 @@ TEST_CASE("libharu's byte copy and fill, replaced, do what libharu's do") {
   void* rb = their_fill(b.data() + 4, 0xAB, 9);
   CHECK(a == b);
   CHECK(static_cast<HPDF_BYTE*>(ra) - a.data() == static_cast<HPDF_BYTE*>(rb) - b.data());
+}
+
+TEST_CASE("pdf: font coverage read by pages agrees with fontconfig character by character") {
+  for (const char* file : {"DejaVuSerif.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf"}) {
+    const std::string path = std::string("/usr/share/fonts/truetype/dejavu/") + file;
+    int count = 0;
+    FcPattern* pattern = FcFreeTypeQuery(reinterpret_cast<const FcChar8*>(path.c_str()), 0, nullptr, &count);
+    REQUIRE_MESSAGE(pattern != nullptr, path);
+    FcCharSet* cs = nullptr;
+    REQUIRE(FcPatternGetCharSet(pattern, FC_CHARSET, 0, &cs) == FcResultMatch);
+    size_t differ = 0, covered = 0;
+    for (FcChar32 cp = 0; cp <= 0xFFFF; ++cp) {
+      const bool want = FcCharSetHasChar(cs, cp);
+      if (pdf::font_covers(path, cp) != want) ++differ;
+      covered += want;
+    }
+    FcPatternDestroy(pattern);
+    CHECK_MESSAGE(differ == 0, path);
+    CHECK(covered > 1000);
+  }
 }
