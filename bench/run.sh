@@ -1,27 +1,27 @@
 #!/usr/bin/env bash
 # The benchmark in one command:
 #
-#   bench/run.sh [--quick] [--with-static] [CORPUS_DIR]
+#   bench/run.sh [--quick] [--with-shared] [CORPUS_DIR]
 #
 # CORPUS_DIR is any folder of Markdown (searched recursively for *.md, *.mdx, *.markdown);
 # by default ../shared/corpus/python-insider beside the repository. relconv is built in
 # Release in its own build folder (BENCH_BUILD, default build-bench/ in the repository)
 # unless RELCONV names a binary to use. Results go to BENCH_RESULTS (default bench/results/):
 # summary.md (the tables), results.json (every measurement), work/ (inputs and outputs).
-# --with-static also builds relconv with -DRELCONV_STATIC_DEPS=ON (in BENCH_BUILD/static-deps,
-# or RELCONV_STATIC names a binary) and measures it one process per document beside the
-# default build. Everything else (runs, which tools) is described in bench/README.md.
+# --with-shared also builds relconv with -DRELCONV_STATIC_DEPS=OFF (libstdc++ and yaml-cpp
+# as shared libraries; in BENCH_BUILD/shared-deps, or RELCONV_SHARED names a binary) and
+# measures it one process per document beside the default build. Everything else (runs, which tools) is described in bench/README.md.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 
 quick=()
-with_static=0
+with_shared=0
 corpus=""
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=(--quick) ;;
-    --with-static) with_static=1 ;;
+    --with-shared) with_shared=1 ;;
     -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run.sh: unknown option '$arg'" >&2; exit 2 ;;
     *) corpus="$arg" ;;
@@ -42,24 +42,25 @@ if [ -z "${RELCONV:-}" ]; then
     gen=(); command -v ninja >/dev/null && gen=(-G Ninja)
     cmake -S "$repo" -B "$build" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release -DRELCONV_TESTS=OFF >/dev/null
   fi
+  cmake "$build" -DRELCONV_STATIC_DEPS=ON >/dev/null  # the default (a folder made before it was may say OFF)
   cmake --build "$build" --target relconv -j "$(nproc)" >/dev/null
   RELCONV="$build/relconv"
 fi
 
-static=()
-if [ "$with_static" = 1 ]; then
-  if [ -z "${RELCONV_STATIC:-}" ]; then
-    sbuild="${BENCH_BUILD:-$repo/build-bench}/static-deps"
+shared=()
+if [ "$with_shared" = 1 ]; then
+  if [ -z "${RELCONV_SHARED:-}" ]; then
+    sbuild="${BENCH_BUILD:-$repo/build-bench}/shared-deps"
     if [ ! -f "$sbuild/build.ninja" ] && [ ! -f "$sbuild/Makefile" ]; then
       gen=(); command -v ninja >/dev/null && gen=(-G Ninja)
       cmake -S "$repo" -B "$sbuild" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release -DRELCONV_TESTS=OFF \
-        -DRELCONV_STATIC_DEPS=ON >/dev/null
+        -DRELCONV_STATIC_DEPS=OFF >/dev/null
     fi
     cmake --build "$sbuild" --target relconv -j "$(nproc)" >/dev/null
-    RELCONV_STATIC="$sbuild/relconv"
+    RELCONV_SHARED="$sbuild/relconv"
   fi
-  static=(--relconv-static "$RELCONV_STATIC")
+  shared=(--relconv-shared "$RELCONV_SHARED")
 fi
 
-exec python3 "$here/bench.py" "${quick[@]}" "${static[@]}" --relconv "$RELCONV" --corpus "$corpus" \
+exec python3 "$here/bench.py" "${quick[@]}" "${shared[@]}" --relconv "$RELCONV" --corpus "$corpus" \
   --results "${BENCH_RESULTS:-$here/results}"
