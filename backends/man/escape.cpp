@@ -74,10 +74,6 @@ bool starts_option_word(std::string_view s, size_t i) {
                           (s[j] >= '0' && s[j] <= '9'));
 }
 
-}  // namespace
-
-namespace {
-
 // Bytes that escape() copies as they are: printable ASCII but for the ones roff reads
 // (or, like '-', that depend on where they are).
 struct PlainBytes {

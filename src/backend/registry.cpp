@@ -4,9 +4,10 @@
 // The backends with big libraries (EPUB and PDF) are reached through
 // `relconv_backend_<name>()`. A program linking relconv_core has it built in; the relconv
 // program does not, and loads the module relconv-<name>.so (io/modules.h) the first time
-// it renders that format, so converting to text or man never loads libzip or libharu. Their names,
-// extensions and descriptions are written here so that --list-formats and choosing a
-// format by extension load nothing (tests/unit/test_model.cpp checks they match).
+// it renders that format, so converting to text or man never loads libzip or libharu.
+// Their names, extensions and descriptions are written here so that --list-formats and
+// choosing a format by extension load nothing (tests/unit/test_model.cpp checks they
+// match).
 #include "backend/backend.h"
 
 #include <memory>

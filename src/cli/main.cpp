@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
-#include <thread>
 
 #include "backend/backend.h"
 #include "convert/batch.h"
@@ -241,7 +240,7 @@ int main(int argc, char** argv) {
 
     if (formats.size() > 1) return usage_error("several formats need --out-dir (one output file has one format)");
     // One output: its backend may use the threads (batch mode spreads documents over them).
-    options.render.jobs = jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    options.render.jobs = job_count(jobs);
     const Backend& backend = *formats.front();
     if (output.empty()) output = "-";
     if (output == "-" && backend.binary() && isatty(STDOUT_FILENO))

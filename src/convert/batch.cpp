@@ -166,7 +166,7 @@ int run_batch(const std::vector<std::string>& inputs, const ConvertOptions& opti
     if (progress) std::cerr << "\r[" << finished << "/" << files.size() << "] converting" << std::flush;
   };
 
-  int jobs = batch.jobs > 0 ? batch.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int jobs = job_count(batch.jobs);
   jobs = static_cast<int>(std::min<size_t>(static_cast<size_t>(jobs), files.size()));
   auto worker = [&]() {
     for (size_t i = next++; i < files.size(); i = next++) {

@@ -164,7 +164,7 @@ std::vector<Chapter> parse_files(const std::vector<std::string>& inputs, const C
       }
     }
   };
-  size_t jobs = options.jobs > 0 ? size_t(options.jobs) : std::max(1u, std::thread::hardware_concurrency());
+  size_t jobs = size_t(job_count(options.jobs));
   // Standard input cannot be shared out; nor is a thread worth starting for a few files.
   if (std::find(inputs.begin(), inputs.end(), "-") != inputs.end() || inputs.size() < 4) jobs = 1;
   jobs = std::min(jobs, inputs.size());
@@ -184,6 +184,10 @@ std::vector<Chapter> parse_files(const std::vector<std::string>& inputs, const C
 }
 
 }  // namespace
+
+int job_count(int jobs) {
+  return jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 Document load_document(const std::vector<std::string>& inputs, const ConvertOptions& options, Diagnostics& diag) {
   auto apply_overrides = [&](Metadata& meta) {

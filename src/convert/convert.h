@@ -36,6 +36,9 @@ struct ConvertOptions {
   int jobs = 0;                             // threads parsing a book's inputs (0: one per core)
 };
 
+// The number of threads for a `jobs` setting: itself when positive, else one per core.
+int job_count(int jobs);
+
 // Parses the inputs ("-" is standard input) into one Document: a single document when
 // there is one input, otherwise a book with a chapter per input (ordered and filtered as
 // `options` says, links between its posts made internal). -M values and the metadata

@@ -770,9 +770,7 @@ void interpret_html_block(const std::string& html, const SourcePos& pos, HtmlCon
 }
 
 void interpret_inline_html(std::vector<Inline>& inlines, HtmlContext& ctx) {
-  bool any = false;
-  for (const Inline& in : inlines) any = any || (in.kind == InlineKind::Text && in.url == kRawHtmlMarker);
-  if (!any) return;
+  if (!has_raw_html(inlines)) return;
 
   // Write the inlines out as one HTML fragment: raw tags as they are, text escaped, every
   // other inline as a placeholder to put back after parsing.

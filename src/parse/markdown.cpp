@@ -476,13 +476,15 @@ class Converter {
       EscapedLines escaped;
       std::string_view text =
           bound_table_cells(md, options_.max_table_columns, file_, first_line, diag_, bounded, escaped);
-      detail::CmarkArena arena;
-      cmark_node* root = run_cmark(text, detail::CmarkArena::mem());
+      std::optional<detail::CmarkArena> arena;
+      if (text.size() <= detail::CmarkArena::kMaxArenaInput) arena.emplace();
+      cmark_node* root = run_cmark(text, arena ? detail::CmarkArena::mem() : cmark_get_default_mem_allocator());
       LineIndex index(text, first_line, escaped);
       Converter sub(file_, index, diag_, options_, base_dir_);
       sub.reparse_depth_ = reparse_depth_ + 1;
       sub.warned_depth_ = warned_depth_;
       sub.blocks(root, blocks, 0);
+      if (!arena) cmark_node_free(root);
     };
     detail::html_interpreter().block(literal, p, ctx, out);
   }

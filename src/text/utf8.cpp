@@ -81,27 +81,26 @@ int display_width(std::string_view s) {
   return w;
 }
 
+namespace {
+std::string fold_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+}  // namespace
+
 std::string utf8_casefold(std::string_view s) {
   // ASCII folds to ASCII (A-Z to a-z, nothing else changes) and is already NFC.
   bool ascii = true;
   for (char c : s) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-  if (ascii) {
-    std::string out(s);
-    for (char& c : out)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-  }
+  if (ascii) return fold_ascii(s);
   utf8proc_uint8_t* result = nullptr;
   utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
                                     static_cast<utf8proc_ssize_t>(s.size()), &result,
                                     static_cast<utf8proc_option_t>(UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE |
                                                                    UTF8PROC_STABLE));
-  if (n < 0) {  // invalid UTF-8: fold ASCII only
-    std::string out(s);
-    for (char& c : out)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-  }
+  if (n < 0) return fold_ascii(s);  // invalid UTF-8: fold ASCII only
   std::string out(reinterpret_cast<char*>(result), static_cast<size_t>(n));
   free(result);
   return out;
