@@ -125,9 +125,13 @@ struct ZipEntry {
 // deflated on up to `jobs` threads; the bytes do not depend on it.
 std::string write_zip(const std::vector<ZipEntry>& entries, int64_t epoch, int jobs = 1);
 
-// SVG cleaning (svg_clean.cpp): returns false (with `why`) when the SVG cannot be made
-// valid for EPUB; else `out` holds a version without DOCTYPE, scripts, event handlers,
-// external references or paths lacking `d`.
+// SVG cleaning: returns false (with `why`) when the SVG cannot be made valid for EPUB;
+// else `out` holds a version without DOCTYPE, scripts, event handlers, external references
+// or paths lacking `d`. Done by clean_svg_with_libxml2 (svg_clean.cpp), which lives in the
+// html module: clean_svg loads that module the first time it is called, unless the
+// program has it built in. Throws relconv::Error when the module is missing.
 bool clean_svg(const std::string& in, std::string& out, std::string& why);
+using SvgCleaner = bool (*)(const std::string& in, std::string& out, std::string& why);
+bool clean_svg_with_libxml2(const std::string& in, std::string& out, std::string& why);
 
 }  // namespace relconv::epub

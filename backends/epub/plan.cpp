@@ -9,8 +9,20 @@
 #include <unordered_map>
 
 #include "backends/epub/book.h"
+#include "io/modules.h"
+
+// Defined in svg_clean.cpp: in relconv_core, or in the module relconv-html.so.
+extern "C" relconv::epub::SvgCleaner relconv_svg_cleaner() __attribute__((weak));
 
 namespace relconv::epub {
+
+bool clean_svg(const std::string& in, std::string& out, std::string& why) {
+  using Entry = SvgCleaner (*)();
+  static const SvgCleaner cleaner = relconv_svg_cleaner
+                                        ? relconv_svg_cleaner()
+                                        : reinterpret_cast<Entry>(load_module("html", "relconv_svg_cleaner"))();
+  return cleaner(in, out, why);
+}
 
 namespace {
 

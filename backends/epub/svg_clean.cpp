@@ -7,6 +7,11 @@
 // converted post), and references to remote resources. The file is parsed with libxml2
 // without network access and without expanding entities; anything still doubtful makes
 // the image fall back to its alt text.
+//
+// This file is built into the html module (relconv-html.so) with the raw-HTML
+// interpreter, not into the EPUB module: it is libxml2's only use in EPUB, and loading
+// libxml2 (with ICU and the shared C++ runtime) cost more than the rest of making a post's
+// EPUB. So a book without SVG images never loads it (book.h, clean_svg).
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -103,7 +108,7 @@ bool clean(xmlNodePtr node, const std::set<std::string>& ids, std::string& why) 
 
 }  // namespace
 
-bool clean_svg(const std::string& in, std::string& out, std::string& why) {
+bool clean_svg_with_libxml2(const std::string& in, std::string& out, std::string& why) {
   // libxml2 must be initialised once before threads use it (render() may run on several
   // threads); a function-local static runs exactly once.
   static const bool initialised = (xmlInitParser(), true);
@@ -167,3 +172,5 @@ bool clean_svg(const std::string& in, std::string& out, std::string& why) {
 }
 
 }  // namespace relconv::epub
+
+extern "C" relconv::epub::SvgCleaner relconv_svg_cleaner() { return &relconv::epub::clean_svg_with_libxml2; }

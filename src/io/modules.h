@@ -1,8 +1,8 @@
 // Modules: the parts of relconv that need big libraries (EPUB: libzip; PDF: libharu and
-// friends; raw HTML: libxml2 with ICU), built as shared objects that the relconv program
-// loads the first time it needs them. Loading those libraries costs more than converting
-// a typical post to text or man (bench/README.md). A program linking relconv_core has
-// them all built in and never loads a module.
+// friends; raw HTML and SVG images: libxml2 with ICU), built as shared objects that the
+// relconv program loads the first time it needs them. Loading those libraries costs more
+// than converting a typical post to text or man (bench/README.md). A program linking
+// relconv_core has them all built in and never loads a module.
 #pragma once
 
 #include <string>

@@ -27,7 +27,14 @@ for m in epub pdf; do
   LD_DEBUG=files "$work/prefix/bin/relconv" -o "$work/module.$m" "$here/project/docs/b/index.md" 2> "$work/ld.log"
   ok "the installed program loads its installed $m module" \
     "grep -q 'file=$work/prefix/[^ ]*/relconv/relconv-$m.so' '$work/ld.log' && [ -s '$work/module.$m' ]"
+  if [ "$m" = epub ]; then ok "an EPUB without SVG images loads no libxml2" "! grep -q libxml2 '$work/ld.log'"; fi
 done
+# ... and the html module, which cleans SVG images, for an EPUB with one.
+printf '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4" onload="x()"><path/></svg>\n' > "$work/dot.svg"
+printf '# Plot\n\n![A dot](dot.svg)\n' > "$work/svg.md"
+LD_DEBUG=files "$work/prefix/bin/relconv" -o "$work/svg.epub" "$work/svg.md" 2> "$work/ld.log"
+ok "an EPUB with an SVG image loads the installed html module to clean it" \
+  "grep -q 'file=$work/prefix/[^ ]*/relconv/relconv-html.so' '$work/ld.log' && unzip -p '$work/svg.epub' EPUB/images/image-1.svg | grep -q 'path d=\"\"' && ! unzip -p '$work/svg.epub' EPUB/images/image-1.svg | grep -q onload"
 # Text from a document without raw HTML loads none of the modules' libraries.
 LD_DEBUG=files "$work/prefix/bin/relconv" -o "$work/plain.txt" "$here/project/docs/b/index.md" 2> "$work/ld.log"
 ok "text without raw HTML loads no module" "[ -s '$work/plain.txt' ] && ! grep -Eq 'relconv-|libxml2|libzip|libhpdf' '$work/ld.log'"
