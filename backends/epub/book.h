@@ -91,8 +91,9 @@ struct Book {
 
 // Plans files, ids and images (loading every image once, with its warnings).
 void plan_book(Book& book, const PackageOptions& options);
-// Renders part `index` into book.parts[index].xhtml.
-void render_part(Book& book, size_t index);
+// Renders part `index` into book.parts[index].xhtml, with its warnings in `diag`. Reads
+// nothing but the part and the plan, so parts can be rendered on several threads.
+void render_part(Book& book, size_t index, Diagnostics& diag);
 // The title page of a book (several chapters), as XHTML.
 std::string render_title_page(const Book& book);
 

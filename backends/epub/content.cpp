@@ -118,8 +118,9 @@ bool has_image(const std::vector<Inline>& inlines) {
 
 class PartWriter {
  public:
-  PartWriter(Book& book, size_t part_index)
+  PartWriter(Book& book, size_t part_index, Diagnostics& diag)
       : book_(book),
+        diag_(diag),
         part_(book.parts[part_index]),
         index_(part_index),
         chapter_(book.doc.chapters[part_.chapter]),
@@ -137,6 +138,7 @@ class PartWriter {
 
  private:
   Book& book_;
+  Diagnostics& diag_;  // the part's own: parts are written on several threads
   Part& part_;
   size_t index_;
   const Chapter& chapter_;
@@ -614,12 +616,12 @@ class PartWriter {
       if (const Target* t = resolve_fragment(url.substr(1))) {
         href = href_to(*t);
       } else {
-        book_.ctx.diag.warning(in.pos, "link target '" + url +
+        diag_.warning(in.pos, "link target '" + url +
                                            "' is not an id in this document; the link is shown as text");
       }
     } else if (!scheme.empty()) {
       if (scheme == "javascript" || scheme == "file" || scheme == "data" || scheme == "vbscript") {
-        book_.ctx.diag.warning(in.pos, "'" + scheme + ":' link cannot be used in an EPUB; shown as text");
+        diag_.warning(in.pos, "'" + scheme + ":' link cannot be used in an EPUB; shown as text");
       } else {
         href = encode_url(url);
       }
@@ -632,7 +634,7 @@ class PartWriter {
       if (const Target* t = resolve_file(percent_decode(path), frag)) {
         href = href_to(*t);
       } else {
-        book_.ctx.diag.warning(in.pos, "relative link '" + url +
+        diag_.warning(in.pos, "relative link '" + url +
                                            "' has no target inside the EPUB; the link is shown as text");
       }
     }
@@ -705,9 +707,9 @@ class PartWriter {
 
 }  // namespace
 
-void render_part(Book& book, size_t index) {
+void render_part(Book& book, size_t index, Diagnostics& diag) {
   book.parts[index].xhtml.clear();
-  PartWriter(book, index).write();
+  PartWriter(book, index, diag).write();
 }
 
 void xhtml_head(std::string& out, const std::string& language, const std::string& title,

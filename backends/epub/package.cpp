@@ -6,10 +6,12 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <exception>
 #include <fstream>
 
 #include "backends/epub/book.h"
 #include "backends/epub/xml_writer.h"
+#include "convert/parallel.h"
 
 namespace relconv::epub {
 
@@ -419,7 +421,24 @@ void render_epub(const RenderContext& ctx, const PackageOptions& options, std::s
   if (ctx.doc.chapters.empty()) throw Error(std::string(), "nothing to convert: the document has no chapters");
   Book book(ctx);
   plan_book(book, options);
-  for (size_t i = 0; i < book.parts.size(); ++i) render_part(book, i);
+  // The parts are rendered on the --jobs threads; their warnings are kept apart and
+  // handed on in order, so the messages are the same as one after another.
+  struct Rendered {
+    Diagnostics diag;
+    std::exception_ptr error;
+  };
+  std::vector<Rendered> rendered(book.parts.size());
+  parallel_for(book.parts.size(), size_t(std::max(ctx.options.jobs, 1)), [&](size_t i, size_t) {
+    try {
+      render_part(book, i, rendered[i].diag);
+    } catch (...) {
+      rendered[i].error = std::current_exception();
+    }
+  });
+  for (const Rendered& r : rendered) {
+    ctx.diag.append(r.diag);
+    if (r.error) std::rethrow_exception(r.error);
+  }
 
   std::string css;
   if (!ctx.options.style_path.empty()) {

@@ -15,9 +15,9 @@
 #include <cstring>
 #include <ctime>
 #include <memory>
-#include <thread>
 
 #include "backends/epub/book.h"
+#include "convert/parallel.h"
 #include "diag/diag.h"
 
 namespace relconv::epub {
@@ -60,23 +60,20 @@ bool deflate_into(z_stream& z, const std::string& in, Deflated& out) {
 // Deflates `todo` (indices into `entries`) on up to `jobs` threads. False when zlib fails.
 bool deflate_all(const std::vector<ZipEntry>& entries, const std::vector<size_t>& todo,
                  std::vector<Deflated>& out, int jobs) {
-  std::atomic<size_t> next{0};
-  std::atomic<bool> ok{true};
-  auto work = [&] {
+  const size_t threads = size_t(std::max(jobs, 1));
+  struct Stream {
     z_stream z{};
-    if (deflateInit2(&z, 6, Z_DEFLATED, -MAX_WBITS, MAX_MEM_LEVEL, Z_DEFAULT_STRATEGY) != Z_OK) {
-      ok = false;
-      return;
-    }
-    for (size_t k; (k = next++) < todo.size();)
-      if (!deflate_into(z, entries[todo[k]].data, out[k])) ok = false;
-    deflateEnd(&z);
+    bool ready = false;
   };
-  size_t threads = std::min(todo.size(), size_t(jobs > 1 ? jobs : 1));
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  std::vector<Stream> streams(std::max<size_t>(1, std::min(threads, todo.size())));  // one a thread
+  std::atomic<bool> ok{true};
+  parallel_for(todo.size(), threads, [&](size_t k, size_t worker) {
+    Stream& s = streams[worker];
+    if (!s.ready) s.ready = deflateInit2(&s.z, 6, Z_DEFLATED, -MAX_WBITS, MAX_MEM_LEVEL, Z_DEFAULT_STRATEGY) == Z_OK;
+    if (!s.ready || !deflate_into(s.z, entries[todo[k]].data, out[k])) ok = false;
+  });
+  for (Stream& s : streams)
+    if (s.ready) deflateEnd(&s.z);
   return ok;
 }
 

@@ -3,13 +3,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <mutex>
-#include <thread>
+
+#include "convert/parallel.h"
 
 namespace fs = std::filesystem;
 
@@ -106,9 +105,7 @@ int run_batch(const std::vector<std::string>& inputs, const ConvertOptions& opti
     bool done = false;
   };
   std::vector<Result> results(files.size());
-  std::atomic<size_t> next{0};
   std::mutex mutex;
-  std::condition_variable cv;
   size_t finished = 0;
 
   auto convert_one = [&](size_t i) {
@@ -166,21 +163,13 @@ int run_batch(const std::vector<std::string>& inputs, const ConvertOptions& opti
     if (progress) std::cerr << "\r[" << finished << "/" << files.size() << "] converting" << std::flush;
   };
 
-  int jobs = job_count(batch.jobs);
-  jobs = static_cast<int>(std::min<size_t>(static_cast<size_t>(jobs), files.size()));
-  auto worker = [&]() {
-    for (size_t i = next++; i < files.size(); i = next++) {
-      convert_one(i);
-      std::lock_guard<std::mutex> lock(mutex);
-      results[i].done = true;
-      ++finished;
-      flush();
-    }
-  };
-  std::vector<std::thread> threads;
-  for (int t = 1; t < jobs; ++t) threads.emplace_back(worker);
-  worker();
-  for (auto& t : threads) t.join();
+  parallel_for(files.size(), size_t(job_count(batch.jobs)), [&](size_t i, size_t) {
+    convert_one(i);
+    std::lock_guard<std::mutex> lock(mutex);
+    results[i].done = true;
+    ++finished;
+    flush();
+  });
   if (progress) std::cerr << "\r\033[K";
 
   size_t failed = 0;

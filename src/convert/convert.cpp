@@ -1,7 +1,6 @@
 #include "convert/convert.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -16,6 +15,8 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "convert/parallel.h"
 
 namespace relconv {
 
@@ -154,24 +155,16 @@ std::vector<Chapter> parse_files(const std::vector<std::string>& inputs, const C
     std::exception_ptr error;
   };
   std::vector<Slot> slots(inputs.size());
-  std::atomic<size_t> next{0};
-  auto worker = [&]() {
-    for (size_t i = next++; i < inputs.size(); i = next++) {
-      try {
-        slots[i].chapter = parse_file(inputs[i], slots[i].diag, options.parse);
-      } catch (...) {
-        slots[i].error = std::current_exception();
-      }
-    }
-  };
   size_t jobs = size_t(job_count(options.jobs));
   // Standard input cannot be shared out; nor is a thread worth starting for a few files.
   if (std::find(inputs.begin(), inputs.end(), "-") != inputs.end() || inputs.size() < 4) jobs = 1;
-  jobs = std::min(jobs, inputs.size());
-  std::vector<std::thread> threads;
-  for (size_t t = 1; t < jobs; ++t) threads.emplace_back(worker);
-  worker();
-  for (auto& t : threads) t.join();
+  parallel_for(inputs.size(), jobs, [&](size_t i, size_t) {
+    try {
+      slots[i].chapter = parse_file(inputs[i], slots[i].diag, options.parse);
+    } catch (...) {
+      slots[i].error = std::current_exception();
+    }
+  });
 
   std::vector<Chapter> chapters;
   chapters.reserve(inputs.size());

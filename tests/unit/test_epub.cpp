@@ -613,3 +613,31 @@ TEST_CASE("epub: entries deflated on several threads make the same container, wh
   }
   zip_close(z);
 }
+
+TEST_CASE("epub: a book's files rendered on several threads give the same bytes and warnings in order") {
+  Document d;
+  d.meta.title = "The Blog";
+  for (int i = 1; i <= 12; ++i) {
+    const std::string n = std::to_string(i);
+    Inline broken = span(InlineKind::Link, {text("gone")}, "#missing-" + n);
+    broken.pos.line = uint32_t(i);
+    Inline script = span(InlineKind::Link, {text("run")}, "javascript:alert(" + n + ")");
+    script.pos.line = uint32_t(i);
+    d.chapters.push_back(chapter("Post " + n, {para({text("Text " + n + " "), broken, text(" "), script})},
+                                 "chapter-" + n));
+  }
+  RenderOptions one, four;
+  one.jobs = 1;
+  four.jobs = 4;
+  Result a = render(d, 48 * 1024, one);
+  Result b = render(d, 48 * 1024, four);
+  CHECK(a.bytes == b.bytes);
+  REQUIRE(a.diag.all().size() == 24);
+  REQUIRE(b.diag.all().size() == 24);
+  for (size_t i = 0; i < 24; ++i) {
+    CAPTURE(i);
+    CHECK(b.diag.all()[i].line == i / 2 + 1);
+    CHECK(format_diagnostic(b.diag.all()[i]) == format_diagnostic(a.diag.all()[i]));
+  }
+  CHECK(contains(b.files["EPUB/text/ch012.xhtml"], "Text 12"));
+}
