@@ -5,8 +5,10 @@
 //
 // Deflating is most of the work (a third of a whole book's), and libzip does it one entry
 // after another in zip_close. So the entries are deflated here first, on `jobs` threads,
-// with the settings libzip uses (level 6, raw deflate, memory level 9: the same bytes),
-// and handed to libzip as already-compressed data, which it copies.
+// and handed to libzip as already-compressed data, which it copies. The settings are
+// zlib's defaults (level 6, memory level 8), raw deflate as ZIP wants. libzip would use
+// memory level 9, whose larger hash table zlib clears for every entry: on the corpus book
+// that cost 7% more time for 6 bytes less.
 #include <zip.h>
 #include <zlib.h>
 
@@ -69,7 +71,7 @@ bool deflate_all(const std::vector<ZipEntry>& entries, const std::vector<size_t>
   std::atomic<bool> ok{true};
   parallel_for(todo.size(), threads, [&](size_t k, size_t worker) {
     Stream& s = streams[worker];
-    if (!s.ready) s.ready = deflateInit2(&s.z, 6, Z_DEFLATED, -MAX_WBITS, MAX_MEM_LEVEL, Z_DEFAULT_STRATEGY) == Z_OK;
+    if (!s.ready) s.ready = deflateInit2(&s.z, 6, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK;
     if (!s.ready || !deflate_into(s.z, entries[todo[k]].data, out[k])) ok = false;
   });
   for (Stream& s : streams)
