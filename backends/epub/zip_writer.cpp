@@ -8,7 +8,7 @@
 // and handed to libzip as already-compressed data, which it copies. The settings are
 // zlib's defaults (level 6, memory level 8), raw deflate as ZIP wants. libzip would use
 // memory level 9, whose larger hash table zlib clears for every entry: on the corpus book
-// that cost 7% more time for 6 bytes less.
+// that cost 7% more time, and the book was 6 bytes larger.
 #include <zip.h>
 #include <zlib.h>
 
