@@ -126,10 +126,8 @@ HPDF_Font Fonts::font(FontFace face) {
                           "); it needs a TrueType font with glyf outlines, not CFF/OpenType");
   }
   fix_to_unicode(font);
-  // The font program, its CIDToGIDMap and ToUnicode are written uncompressed: compact_fonts()
-  // trims them and compresses them once. (libharu compressing whole font programs that
-  // compact_fonts then had to inflate cost more than all the pages' text.)
-  static_cast<HPDF_Dict>(font)->filter = HPDF_STREAM_FILTER_NONE;
+  // Like every stream, the font program, its CIDToGIDMap and ToUnicode are written
+  // uncompressed: finish_pdf() trims them and compresses them once.
   return loaded_[face] = font;
 }
 

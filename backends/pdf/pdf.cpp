@@ -16,7 +16,7 @@
 #include <set>
 
 #include "backend/backend.h"
-#include "backends/pdf/compact.h"
+#include "backends/pdf/finish.h"
 #include "backends/pdf/fonts.h"
 #include "backends/pdf/layout.h"
 #include "backends/pdf/style.h"
@@ -138,7 +138,8 @@ class Renderer {
     std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, DocDeleter> doc(HPDF_New(on_error, &errors_));
     if (!doc) throw Error("", "libharu could not start a document", kExitInternalError);
     pdf_ = doc.get();
-    HPDF_SetCompressionMode(pdf_, HPDF_COMP_ALL);
+    // No compression: finish_pdf() deflates every stream, on the --jobs threads.
+    HPDF_SetCompressionMode(pdf_, HPDF_COMP_NONE);
     HPDF_UseUTFEncodings(pdf_);
     HPDF_SetCurrentEncoder(pdf_, "UTF-8");
     check();
@@ -180,10 +181,15 @@ class Renderer {
     std::map<std::string, std::set<uint16_t>> used;
     for (const auto& [font, codes] : used_)
       if (const char* name = HPDF_Font_GetFontName(font)) used[name].insert(codes.begin(), codes.end());
-    out = compact_fonts(out, used);
     // Reading to the end reports HPDF_STREAM_EOF through the handler: not a failure.
     if (errors_.code == HPDF_STREAM_EOF) errors_ = HaruErrors{};
     check();
+    // libharu's pages, images and its copy of the file go before the file is finished.
+    used_.clear();
+    fonts_ = nullptr;
+    pdf_ = nullptr;
+    doc.reset();
+    out = finish_pdf(std::move(out), used, ctx_.options.jobs);
   }
 
  private:

@@ -1,14 +1,18 @@
-#include "backends/pdf/compact.h"
+#include "backends/pdf/finish.h"
 
 // zlib comes with libpng (PNG::PNG links it); libharu's own streams use it too.
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <map>
 #include <optional>
+#include <string_view>
 #include <vector>
+
+#include "convert/parallel.h"
 
 namespace relconv::pdf {
 
@@ -42,7 +46,7 @@ std::optional<std::string> inflate_all(const std::string& in, size_t expected) {
   return out;
 }
 
-std::string deflate_all(const std::string& in) {
+std::string deflate_all(std::string_view in) {
   uLongf len = compressBound(uLong(in.size()));
   std::string out(len, '\0');
   compress2(reinterpret_cast<Bytef*>(out.data()), &len, reinterpret_cast<const Bytef*>(in.data()),
@@ -196,9 +200,12 @@ std::optional<size_t> trim_font(std::string& data, const std::vector<bool>& keep
   return glyphs;
 }
 
-// The widths of a /W array of the form libharu writes: `c [w1 w2 ...]` groups.
-std::optional<std::map<uint16_t, long>> parse_widths(const std::string& w) {
-  std::map<uint16_t, long> out;
+// The widths of a /W array of the form libharu writes: `c [w1 w2 ...]` groups. Indexed
+// by code; kNoWidth where the array has none.
+constexpr long kNoWidth = -1000000;
+
+std::optional<std::vector<long>> parse_widths(const std::string& w) {
+  std::vector<long> out(65536, kNoWidth);
   size_t i = 0;
   auto skip = [&]() {
     while (i < w.size() && (w[i] == ' ' || w[i] == '\n' || w[i] == '\r')) ++i;
@@ -220,9 +227,9 @@ std::optional<std::map<uint16_t, long>> parse_widths(const std::string& w) {
         break;
       }
       long v = std::strtol(w.c_str() + i, &end, 10);
-      if (end == w.c_str() + i) return std::nullopt;
+      if (end == w.c_str() + i || v == kNoWidth) return std::nullopt;
       i = size_t(end - w.c_str());
-      if (c >= 0 && c <= 0xFFFF) out[uint16_t(c)] = v;
+      if (c >= 0 && c <= 0xFFFF) out[size_t(c)] = v;
     }
   }
   return out;
@@ -255,8 +262,7 @@ bool stream_of(const std::string& obj, size_t length, size_t& start) {
 
 }  // namespace
 
-std::string compact_fonts(const std::string& pdf,
-                          const std::map<std::string, std::set<uint16_t>>& used) {
+std::string finish_pdf(std::string pdf, const std::map<std::string, std::set<uint16_t>>& used, int jobs) {
   // Trailer: "startxref\n<offset>\n%%EOF".
   const size_t sx = pdf.rfind("startxref\n");
   if (sx == std::string::npos) return pdf;
@@ -278,6 +284,8 @@ std::string compact_fonts(const std::string& pdf,
     offset_to_num[objects[i].offset] = i;
   }
   const std::string trailer = pdf.substr(entries + 20 * size_t(count), sx - entries - 20 * count);
+  const std::string free_head = pdf.substr(entries, 20);
+  std::vector<bool> packed_already(count, false);
   for (auto it = offset_to_num.begin(); it != offset_to_num.end(); ++it) {
     auto next = std::next(it);
     Object& o = objects[it->second];
@@ -285,6 +293,9 @@ std::string compact_fonts(const std::string& pdf,
     if (o.end > pdf.size() || o.end < o.offset) return pdf;
     o.text = pdf.substr(o.offset, o.end - o.offset);
   }
+  // From here on the file is its objects: the whole of it goes (a book's is 11 MB).
+  std::string out = pdf.substr(0, offset_to_num.begin()->first);
+  std::string().swap(pdf);
   auto direct_int = [&](long num) -> long {
     if (num <= 0 || size_t(num) >= objects.size()) return -1;
     long v = -1;
@@ -321,17 +332,18 @@ std::string compact_fonts(const std::string& pdf,
     if (!s.deflated) return data;
     return inflate_all(data, expected);
   };
-  // Replaces a stream's data with `data`, compressed, and says so in its dictionary.
-  auto set_data = [&](long num, const Stream& s, const std::string& data) {
-    std::string& t = objects[size_t(num)].text;
-    const std::string packed = deflate_all(data);
-    std::string head = t.substr(0, s.start);
-    if (!s.deflated) head.insert(head.rfind(">>\nstream\r\n"), "/Filter [ /FlateDecode ]\n");
-    t = head + packed + t.substr(s.start + size_t(s.length));
-    set_int(s.length_obj, packed.size());
+  // Streams to deflate: the object, its stream, and new data for it (else its own).
+  struct Packing {
+    long num = -1;
+    Stream stream;
+    std::optional<std::string> data;
+    std::string packed;
+  };
+  std::vector<Packing> packing;
+  auto set_data = [&](long num, const Stream& s, std::optional<std::string> data) {
+    packing.push_back({num, s, std::move(data), {}});
   };
 
-  bool changed = false;
   for (unsigned i = 1; i < count; ++i) {
     // A CIDFontType2 dictionary: its widths, its CIDToGIDMap and, through its
     // descriptor, its program.
@@ -366,10 +378,12 @@ std::string compact_fonts(const std::string& pdf,
     std::vector<bool> keep;
     if (codes) {
       // Unused codes map to glyph 0 and lose their widths; used ones keep both.
+      std::vector<bool> drawn(65536, false);
+      for (uint16_t code : *codes) drawn[code] = true;
       for (size_t c = 0; c + 1 < cmap->size(); c += 2) {
         const uint16_t code = uint16_t(c / 2);
         const uint16_t gid = be16(*cmap, c);
-        if (!codes->count(code)) {
+        if (!drawn[code]) {
           put16(*cmap, c, 0);
         } else {
           if (keep.size() <= gid) keep.resize(size_t(gid) + 1);
@@ -384,10 +398,10 @@ std::string compact_fonts(const std::string& pdf,
       std::string w = "/W [";
       long last = -2;
       for (uint16_t code : *codes) {
-        auto it = widths->find(code);
-        if (it == widths->end()) continue;
+        const long width = (*widths)[code];
+        if (width == kNoWidth) continue;
         if (long(code) != last + 1) w += (last >= 0 ? " ]" : "") + (" " + std::to_string(code)) + " [";
-        w += " " + std::to_string(it->second);
+        w += " " + std::to_string(width);
         last = code;
       }
       w += last >= 0 ? " ] ]" : " ]";
@@ -399,31 +413,44 @@ std::string compact_fonts(const std::string& pdf,
     const std::string length1 = "/Length1 " + std::to_string(font.size());
     file.text.replace(l1, l1_end - l1, length1);
     file_stream.start = file_stream.start + length1.size() - (l1_end - l1);
-    set_data(file_num, file_stream, font);
-    set_data(map_num, map_stream, *cmap);
-    changed = true;
+    set_data(file_num, file_stream, std::move(font));
+    set_data(map_num, map_stream, std::move(*cmap));
+    packed_already[size_t(file_num)] = packed_already[size_t(map_num)] = true;
   }
-  // Each Type0 font's ToUnicode map, when libharu left it uncompressed (fonts.cpp).
+  // Every other stream libharu wrote uncompressed: pages, images, ToUnicode maps. (JPEG
+  // images keep their DCTDecode and are not touched: stream_at() takes only streams
+  // without a filter or with FlateDecode alone.)
   for (unsigned i = 1; i < count; ++i) {
-    const std::string& t = objects[i].text;
-    if (t.find("/Subtype /Type0") == std::string::npos) continue;
-    const long num = ref_of(t, "/ToUnicode ");
     Stream s;
-    if (!stream_at(num, s) || s.deflated) continue;
-    set_data(num, s, *data_of(num, s, 0));
-    changed = true;
+    if (packed_already[i] || objects[i].text.find(">>\nstream\r\n") == std::string::npos) continue;
+    if (!stream_at(long(i), s) || s.deflated) continue;
+    set_data(long(i), s, std::nullopt);
   }
-  if (!changed) return pdf;
 
-  std::string out = pdf.substr(0, offset_to_num.begin()->first);
+  // Deflated on the threads, each from its own object; written back in order.
+  parallel_for(packing.size(), size_t(std::max(jobs, 1)), [&](size_t k, size_t) {
+    Packing& p = packing[k];
+    p.packed = p.data ? deflate_all(*p.data)
+                      : deflate_all(std::string_view(objects[size_t(p.num)].text).substr(p.stream.start, size_t(p.stream.length)));
+  });
+  for (Packing& p : packing) {
+    std::string& t = objects[size_t(p.num)].text;
+    std::string head = t.substr(0, p.stream.start);
+    if (!p.stream.deflated) head.insert(head.rfind(">>\nstream\r\n"), "/Filter [ /FlateDecode ]\n");
+    t = head + p.packed + t.substr(p.stream.start + size_t(p.stream.length));
+    set_int(p.stream.length_obj, p.packed.size());
+    std::string().swap(p.packed);
+  }
+
   std::vector<size_t> offsets(count, 0);
   for (const auto& [old_offset, num] : offset_to_num) {
     offsets[num] = out.size();
     out += objects[num].text;
+    std::string().swap(objects[num].text);
   }
   const size_t new_xref = out.size();
   out += "xref\n0 " + std::to_string(count) + "\n";
-  out += pdf.substr(entries, 20);  // the free-list head, as written
+  out += free_head;  // the free-list head, as written
   char entry[24];
   for (unsigned i = 1; i < count; ++i) {
     std::snprintf(entry, sizeof entry, "%010zu 00000 n\r\n", offsets[i]);
