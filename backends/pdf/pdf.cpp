@@ -179,8 +179,12 @@ class Renderer {
     HPDF_ReadFromStream(pdf_, reinterpret_cast<HPDF_BYTE*>(out.data()), &len);
     out.resize(len);
     std::map<std::string, std::set<uint16_t>> used;
-    for (const auto& [font, codes] : used_)
-      if (const char* name = HPDF_Font_GetFontName(font)) used[name].insert(codes.begin(), codes.end());
+    for (const auto& [font, drawn] : used_)
+      if (const char* name = HPDF_Font_GetFontName(font)) {
+        std::set<uint16_t>& codes = used[name];
+        for (size_t c = 0; c < drawn.size(); ++c)
+          if (drawn[c]) codes.insert(codes.end(), uint16_t(c));
+      }
     // Reading to the end reports HPDF_STREAM_EOF through the handler: not a failure.
     if (errors_.code == HPDF_STREAM_EOF) errors_ = HaruErrors{};
     check();
@@ -286,10 +290,12 @@ class Renderer {
         cur_color = color;
       }
       HPDF_Page_TextOut(page, HPDF_REAL(x), HPDF_REAL(to_pdf_y(baseline_top)), str.c_str());
-      std::set<uint16_t>& used = used_[font];
+      std::vector<bool>& drawn = used_[font];
+      if (drawn.empty()) drawn.resize(65536);
       for (size_t i = 0; i < str.size();) {
-        char32_t cp = utf8_decode(str, i);
-        if (cp <= 0xFFFF) used.insert(uint16_t(cp));
+        const unsigned char c = static_cast<unsigned char>(str[i]);
+        const char32_t cp = c < 0x80 ? (++i, c) : utf8_decode(str, i);
+        if (cp <= 0xFFFF) drawn[cp] = true;
       }
     };
     for (const Placed& pl : pg.placed) {
@@ -416,7 +422,7 @@ class Renderer {
   std::vector<HPDF_Page> pages_;
   std::map<std::string, std::pair<size_t, double>> anchors_;  // page, top from the page top
   std::map<std::string, HPDF_Destination> dests_;
-  std::map<HPDF_Font, std::set<uint16_t>> used_;  // characters drawn with each font
+  std::map<HPDF_Font, std::vector<bool>> used_;  // characters drawn with each font, by code
 };
 
 class PdfBackend final : public Backend {
