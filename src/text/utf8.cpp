@@ -2,6 +2,9 @@
 
 #include <utf8proc.h>
 
+#include <cstdint>
+#include <cstring>
+
 namespace relconv {
 
 char32_t utf8_decode(std::string_view s, size_t& i, bool* ok) {
@@ -24,10 +27,36 @@ void utf8_append(std::string& out, char32_t cp) {
   out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
 }
 
+namespace {
+
+constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+
+uint64_t eight_bytes(std::string_view s, size_t i) {
+  uint64_t v;
+  std::memcpy(&v, s.data() + i, 8);
+  return v;
+}
+
+// Whether the eight bytes are all printable ASCII (0x20-0x7E). Each test is the classic
+// "some byte is below n" (or "is zero") bit trick, exact when no byte has its high bit.
+bool printable_ascii(uint64_t v) {
+  const uint64_t del = v ^ (kOnes * 0x7F);
+  return ((v & kHighs) | ((v - kOnes * 0x20) & ~v & kHighs) | ((del - kOnes) & ~del & kHighs)) == 0;
+}
+
+}  // namespace
+
 size_t utf8_length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
+  size_t n = 0, i = 0;
+  for (; i + 8 <= s.size(); i += 8) {  // eight ASCII bytes are eight characters
+    const uint64_t v = eight_bytes(s, i);
+    if ((v & kHighs) == 0) {
+      n += 8;
+      continue;
+    }
+    for (size_t k = i; k < i + 8; ++k) n += (static_cast<unsigned char>(s[k]) & 0xC0) != 0x80;
+  }
+  for (; i < s.size(); ++i) n += (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
   return n;
 }
 
@@ -70,6 +99,11 @@ int display_width(std::string_view s) {
   int w = 0;
   size_t i = 0;
   while (i < s.size()) {
+    if (i + 8 <= s.size() && printable_ascii(eight_bytes(s, i))) {  // a column each
+      w += 8;
+      i += 8;
+      continue;
+    }
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {  // ASCII: printable characters are one column, controls none
       w += c >= 0x20 && c != 0x7F;

@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
 #include "text/line_writer.h"
 #include "text/utf8.h"
 
@@ -30,6 +34,36 @@ TEST_CASE("utf8_sanitize replaces invalid sequences and NUL, and reports where")
 TEST_CASE("utf8_length counts code points") {
   CHECK(utf8_length("Łukasz") == 6);
   CHECK(utf8_length("") == 0);
+}
+
+TEST_CASE("display width and length eight bytes at a time agree with a byte at a time") {
+  // The plain definitions, one character at a time.
+  auto width = [](const std::string& s) {
+    int w = 0;
+    for (size_t i = 0; i < s.size();) w += display_width(utf8_decode(s, i));
+    return w;
+  };
+  auto length = [](const std::string& s) {
+    size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+  };
+  // Mostly printable ASCII, with the characters next to its edges (controls, space, ~,
+  // DEL), wide and combining ones, at every alignment and length.
+  const std::vector<std::string> pieces = {"a", "Z", " ", "~", "\x1f", "\x7f", "\t", "\x01", "é",
+                                           "日", "\xcc\x81", "\xe2\x80\x8b", "!", "0"};
+  uint32_t x = 2024;
+  for (int round = 0; round < 20000; ++round) {
+    std::string s;
+    const int parts = int((x = x * 1103515245u + 12345u) >> 27);
+    for (int k = 0; k < parts; ++k) {
+      x = x * 1103515245u + 12345u;
+      s += (x >> 24) < 200 ? pieces[(x >> 16) % 4] : pieces[(x >> 16) % pieces.size()];
+    }
+    CAPTURE(s);
+    CHECK(display_width(s) == width(s));
+    CHECK(utf8_length(s) == length(s));
+  }
 }
 
 TEST_CASE("LineWriter fills lines greedily and never breaks a word") {
