@@ -664,14 +664,17 @@ TEST_CASE("libharu's byte copy and fill, replaced, do what libharu's do") {
   CHECK(dlsym(RTLD_DEFAULT, "HPDF_MemCpy") != reinterpret_cast<void*>(their_copy));  // ours is in use
   CHECK(dlsym(RTLD_DEFAULT, "HPDF_MemSet") != reinterpret_cast<void*>(their_fill));
   // Apart, and overlapping both ways (libharu copies forwards byte by byte).
-  for (int shift : {-3, 0, 3, 40}) {
-    std::vector<HPDF_BYTE> a(96), b(96);
-    for (size_t i = 0; i < a.size(); ++i) a[i] = b[i] = HPDF_BYTE(i * 7 + 1);
-    HPDF_BYTE* ra = HPDF_MemCpy(a.data() + 10 + shift, a.data() + 10, 20);
-    HPDF_BYTE* rb = their_copy(b.data() + 10 + shift, b.data() + 10, 20);
-    CHECK(a == b);
-    CHECK(ra - a.data() == rb - b.data());
-  }
+  for (HPDF_UINT n : {1u, 2u, 3u, 4u, 5u, 20u})
+    for (int shift : {-3, -1, 0, 1, 2, 3, 40}) {
+      CAPTURE(n);
+      CAPTURE(shift);
+      std::vector<HPDF_BYTE> a(96), b(96);
+      for (size_t i = 0; i < a.size(); ++i) a[i] = b[i] = HPDF_BYTE(i * 7 + 1);
+      HPDF_BYTE* ra = HPDF_MemCpy(a.data() + 10 + shift, a.data() + 10, n);
+      HPDF_BYTE* rb = their_copy(b.data() + 10 + shift, b.data() + 10, n);
+      CHECK(a == b);
+      CHECK(ra - a.data() == rb - b.data());
+    }
   std::vector<HPDF_BYTE> a(32, 1), b(32, 1);
   void* ra = HPDF_MemSet(a.data() + 4, 0xAB, 9);
   void* rb = their_fill(b.data() + 4, 0xAB, 9);
