@@ -92,17 +92,21 @@ void LineWriter::flush_word() {
 
 void LineWriter::text(std::string_view s) {
   size_t start = 0;
+  bool plain = true;  // the word so far is printable ASCII: a column a byte
   for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
+    const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
       if (i > start) {
         // A whole word: straight onto the line, unless it continues a glued one.
         std::string_view w = s.substr(start, i - start);
-        if (word_.empty()) place(w, display_width(w));
+        if (word_.empty()) place(w, plain ? static_cast<int>(w.size()) : display_width(w));
         else glue(w);
       }
       space();
       start = i + 1;
+      plain = true;
+    } else if (c < 0x21 || c > 0x7E) {
+      plain = false;
     }
   }
   if (start < s.size()) glue(s.substr(start));
