@@ -630,29 +630,6 @@ void report_bad_bytes(std::string_view bytes, const std::vector<size_t>& bad, co
   }
 }
 
-// True when utf8_sanitize would copy `s` unchanged: valid UTF-8 and no NUL byte.
-bool is_clean_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    // Eight bytes at a time while they are ASCII without NUL.
-    constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
-    while (i + 8 <= s.size()) {
-      uint64_t v;
-      std::memcpy(&v, s.data() + i, 8);
-      if ((v & kHighs) != 0 || ((v - kOnes) & ~v & kHighs) != 0) break;
-      i += 8;
-    }
-    if (i >= s.size()) break;
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c != 0 && c < 0x80) {
-      ++i;
-      continue;
-    }
-    bool ok = true;
-    if (c == 0 || utf8_decode(s, i, &ok) == 0 || !ok) return false;
-  }
-  return true;
-}
 std::string too_large_message(size_t size, size_t limit, bool at_least);
 
 // A pandoc title block: `% title`, `% author; author`, `% date` at the very top.
@@ -711,7 +688,7 @@ Chapter parse_markdown(std::string_view bytes, const std::string& name, const st
   // else is cleaned into a copy.
   std::string cleaned;
   std::string_view text = bytes;
-  if (!is_clean_utf8(bytes) || bytes.find('\r') != std::string_view::npos) {
+  if (!utf8_is_clean(bytes) || bytes.find('\r') != std::string_view::npos) {
     std::vector<size_t> bad;
     if (!utf8_sanitize(bytes, cleaned, &bad)) report_bad_bytes(bytes, bad, file, diag);
     // CRLF and lone CR line endings become LF (line numbers stay the same).

@@ -88,6 +88,27 @@ bool utf8_sanitize(std::string_view s, std::string& out, std::vector<size_t>* ba
   return clean;
 }
 
+bool utf8_is_clean(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    // Eight bytes at a time while they are ASCII without NUL.
+    while (i + 8 <= s.size()) {
+      const uint64_t v = eight_bytes(s, i);
+      if ((v & kHighs) != 0 || ((v - kOnes) & ~v & kHighs) != 0) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c != 0 && c < 0x80) {
+      ++i;
+      continue;
+    }
+    bool ok = true;
+    if (c == 0 || utf8_decode(s, i, &ok) == 0 || !ok) return false;
+  }
+  return true;
+}
+
 int display_width(char32_t cp) {
   if (cp < 0x20 || cp == 0x7F) return 0;
   if (cp < 0x7F) return 1;

@@ -19,6 +19,8 @@ size_t utf8_length(std::string_view s);
 // Replaces each invalid sequence with U+FFFD and each NUL with U+FFFD; reports the byte
 // offsets (in `s`) of what was replaced. Returns true when nothing was replaced.
 bool utf8_sanitize(std::string_view s, std::string& out, std::vector<size_t>* bad = nullptr);
+// True when utf8_sanitize would copy `s` unchanged: valid UTF-8 and no NUL byte.
+bool utf8_is_clean(std::string_view s);
 
 // Columns a terminal gives the text: East-Asian wide characters count 2, combining marks
 // and zero-width characters 0, control characters 0.

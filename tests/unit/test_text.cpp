@@ -36,7 +36,7 @@ TEST_CASE("utf8_length counts code points") {
   CHECK(utf8_length("") == 0);
 }
 
-TEST_CASE("display width and length eight bytes at a time agree with a byte at a time") {
+TEST_CASE("display width, length and the clean check eight bytes at a time agree with a byte at a time") {
   // The plain definitions, one character at a time.
   auto width = [](const std::string& s) {
     int w = 0;
@@ -51,7 +51,8 @@ TEST_CASE("display width and length eight bytes at a time agree with a byte at a
   // Mostly printable ASCII, with the characters next to its edges (controls, space, ~,
   // DEL), wide and combining ones, at every alignment and length.
   const std::vector<std::string> pieces = {"a", "Z", " ", "~", "\x1f", "\x7f", "\t", "\x01", "é",
-                                           "日", "\xcc\x81", "\xe2\x80\x8b", "!", "0"};
+                                           "日", "\xcc\x81", "\xe2\x80\x8b", "!", "0",
+                                           std::string(1, '\0'), "\xff", "\xe2\x82"};
   uint32_t x = 2024;
   for (int round = 0; round < 20000; ++round) {
     std::string s;
@@ -63,6 +64,8 @@ TEST_CASE("display width and length eight bytes at a time agree with a byte at a
     CAPTURE(s);
     CHECK(display_width(s) == width(s));
     CHECK(utf8_length(s) == length(s));
+    std::string copy;
+    CHECK(utf8_is_clean(s) == utf8_sanitize(s, copy));
   }
 }
 
