@@ -270,7 +270,7 @@ bool stream_of(const std::string& obj, size_t length, size_t& start) {
 
 }  // namespace
 
-std::string finish_pdf(std::string pdf, const std::map<std::string, std::set<uint16_t>>& used, int jobs) {
+std::string finish_pdf(std::string pdf, const std::map<std::string, DrawnCodes>& used, int jobs) {
   // Trailer: "startxref\n<offset>\n%%EOF".
   const size_t sx = pdf.rfind("startxref\n");
   if (sx == std::string::npos) return pdf;
@@ -374,26 +374,25 @@ std::string finish_pdf(std::string pdf, const std::map<std::string, std::set<uin
     if (!raw || long(raw->size()) != raw_len || !cmap || cmap->size() % 2) continue;
 
     // Which codes were drawn with this font, when the caller knows.
-    const std::set<uint16_t>* codes = nullptr;
+    const DrawnCodes* drawn = nullptr;
     const size_t bf = t.find("/BaseFont /");
     if (bf != std::string::npos) {
       const std::string base = t.substr(bf + 11, t.find('\n', bf) - bf - 11);
-      for (const auto& [name, set] : used) {
+      for (const auto& [name, codes] : used) {
         if (base == name || (base.size() > name.size() + 1 &&
                              base.compare(base.size() - name.size(), name.size(), name) == 0 &&
                              base[base.size() - name.size() - 1] == '+'))
-          codes = &set;
+          drawn = &codes;
       }
     }
     std::vector<bool> keep;
-    if (codes) {
+    if (drawn) {
+      auto is_drawn = [&](size_t code) { return code < drawn->size() && (*drawn)[code]; };
       // Unused codes map to glyph 0 and lose their widths; used ones keep both.
-      std::vector<bool> drawn(65536, false);
-      for (uint16_t code : *codes) drawn[code] = true;
       for (size_t c = 0; c + 1 < cmap->size(); c += 2) {
         const uint16_t code = uint16_t(c / 2);
         const uint16_t gid = be16(*cmap, c);
-        if (!drawn[code]) {
+        if (!is_drawn(code)) {
           put16(*cmap, c, 0);
         } else {
           if (keep.size() <= gid) keep.resize(size_t(gid) + 1);
@@ -407,7 +406,8 @@ std::string finish_pdf(std::string pdf, const std::map<std::string, std::set<uin
       if (!widths) continue;
       std::string w = "/W [";
       long last = -2;
-      for (uint16_t code : *codes) {
+      for (size_t code = 0; code < drawn->size() && code <= 0xFFFF; ++code) {
+        if (!(*drawn)[code]) continue;
         const long width = (*widths)[code];
         if (width == kNoWidth) continue;
         if (long(code) != last + 1) w += (last >= 0 ? " ]" : "") + (" " + std::to_string(code)) + " [";

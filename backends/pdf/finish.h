@@ -17,18 +17,20 @@
 // the input leaves it as it is: a valid PDF, but uncompressed.
 #pragma once
 
-#include <cstdint>
 #include <map>
-#include <set>
 #include <string>
+#include <vector>
 
 namespace relconv::pdf {
 
+// The codes (UCS-2 values) drawn with a font: a bit per code, 65,536 of them.
+using DrawnCodes = std::vector<bool>;
+
 // Returns `pdf` with its streams deflated and smaller font programs, or `pdf` itself
 // when it does not have the shape libharu writes. `used` maps a font's name
-// (HPDF_Font_GetFontName) to the codes (UCS-2 values) drawn with it; a font with an entry
-// keeps widths and glyph mappings for those codes only, a font without one keeps them
-// all. Streams are deflated on up to `jobs` threads; the bytes do not depend on it.
-std::string finish_pdf(std::string pdf, const std::map<std::string, std::set<uint16_t>>& used, int jobs);
+// (HPDF_Font_GetFontName) to the codes drawn with it; a font with an entry keeps widths
+// and glyph mappings for those codes only, a font without one keeps them all. Streams are
+// deflated on up to `jobs` threads; the bytes do not depend on it.
+std::string finish_pdf(std::string pdf, const std::map<std::string, DrawnCodes>& used, int jobs);
 
 }  // namespace relconv::pdf

@@ -13,7 +13,6 @@
 #include <ctime>
 #include <map>
 #include <memory>
-#include <set>
 
 #include "backend/backend.h"
 #include "backends/pdf/finish.h"
@@ -178,12 +177,13 @@ class Renderer {
     HPDF_UINT32 len = size;
     HPDF_ReadFromStream(pdf_, reinterpret_cast<HPDF_BYTE*>(out.data()), &len);
     out.resize(len);
-    std::map<std::string, std::set<uint16_t>> used;
+    std::map<std::string, DrawnCodes> used;
     for (const auto& [font, drawn] : used_)
       if (const char* name = HPDF_Font_GetFontName(font)) {
-        std::set<uint16_t>& codes = used[name];
+        DrawnCodes& codes = used[name];  // fonts of one name share an embedded program
+        codes.resize(drawn.size());
         for (size_t c = 0; c < drawn.size(); ++c)
-          if (drawn[c]) codes.insert(codes.end(), uint16_t(c));
+          if (drawn[c]) codes[c] = true;
       }
     // Reading to the end reports HPDF_STREAM_EOF through the handler: not a failure.
     if (errors_.code == HPDF_STREAM_EOF) errors_ = HaruErrors{};
@@ -290,7 +290,7 @@ class Renderer {
         cur_color = color;
       }
       HPDF_Page_TextOut(page, HPDF_REAL(x), HPDF_REAL(to_pdf_y(baseline_top)), str.c_str());
-      std::vector<bool>& drawn = used_[font];
+      DrawnCodes& drawn = used_[font];
       if (drawn.empty()) drawn.resize(65536);
       for (size_t i = 0; i < str.size();) {
         const unsigned char c = static_cast<unsigned char>(str[i]);
@@ -422,7 +422,7 @@ class Renderer {
   std::vector<HPDF_Page> pages_;
   std::map<std::string, std::pair<size_t, double>> anchors_;  // page, top from the page top
   std::map<std::string, HPDF_Destination> dests_;
-  std::map<HPDF_Font, std::vector<bool>> used_;  // characters drawn with each font, by code
+  std::map<HPDF_Font, DrawnCodes> used_;  // characters drawn with each font
 };
 
 class PdfBackend final : public Backend {
