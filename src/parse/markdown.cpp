@@ -50,6 +50,8 @@ extern cmark_node_type CMARK_NODE_STRIKETHROUGH;
 }
 
 extern "C" void relconv_cmark_tables_unchanged(cmark_parser*, int);
+// Defined in the relconv program when it links cmark-gfm statically (src/cli/cmark_static.cpp).
+extern "C" void relconv_cmark_fix_tables() __attribute__((weak));
 
 // Defined in html.cpp: in relconv_core, or in the module relconv-html.so.
 extern "C" const relconv::detail::HtmlInterpreter* relconv_html_interpreter() __attribute__((weak));
@@ -173,10 +175,18 @@ cmark_parser* new_parser(cmark_mem* mem = cmark_get_default_mem_allocator()) {
 // `~a~` now and then. Every parser here has the same extensions, so the tables are set
 // once, and this program's version of that function (below) makes the library's
 // set-and-clear do nothing. Where the library is linked statically its own version stays
-// in use, and inline parsing takes turns instead.
+// in use: the relconv program then routes the calls beneath it (src/cli/cmark_static.cpp);
+// any other program linking a static cmark-gfm takes turns at inline parsing instead.
 bool tables_are_shared() {
   static const bool shared = [] {
     cmark_gfm_core_extensions_ensure_registered();
+    if (relconv_cmark_fix_tables) {
+      cmark_parser* parser = new_parser();
+      cmark_manage_extensions_special_characters(parser, 1);
+      cmark_parser_free(parser);
+      relconv_cmark_fix_tables();
+      return true;
+    }
     using Manage = void (*)(cmark_parser*, int);
     void* active = dlsym(RTLD_DEFAULT, "cmark_manage_extensions_special_characters");
     auto library = reinterpret_cast<Manage>(dlsym(RTLD_NEXT, "cmark_manage_extensions_special_characters"));

@@ -136,6 +136,14 @@ check "book with a broken post, four jobs" 1 'jp5.md:[0-9]+:[0-9]+: error' -- "$
 ok "messages of the posts before the broken one" "grep -q 'jp4.md' err.txt"
 ok "none after it" "! grep -q 'jp6.md' err.txt"
 ok "no book written" "[ ! -e jbook.txt ]"
+# The program links cmark-gfm statically and shares its inline tables between threads
+# (src/cli/cmark_static.cpp): a book parsed on four threads keeps every strikethrough and
+# autolink (parsers that set and cleared the tables at once lost some).
+mkdir -p strike
+for i in $(seq 1 200); do printf 'Some ~struck~ words and www.example.com in line %s.\n' $i > strike/p$i.md; done
+check "book of 200 on four threads" 0 '' -- "$relconv" -q -j 4 --to tree -M title=S strike/p*.md
+ok "every strikethrough kept" "[ \"\$(grep -c '^ *strike' out.txt)\" = 200 ]"
+ok "every autolink kept" "[ \"\$(grep -c 'link .http://www.example.com' out.txt)\" = 200 ]"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
