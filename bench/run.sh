@@ -10,7 +10,10 @@
 # summary.md (the tables), results.json (every measurement), work/ (inputs and outputs).
 # --with-shared also builds relconv with -DRELCONV_STATIC_DEPS=OFF (libstdc++ and yaml-cpp
 # as shared libraries; in BENCH_BUILD/shared-deps, or RELCONV_SHARED names a binary) and
-# measures it one process per document beside the default build. Everything else (runs, which tools) is described in bench/README.md.
+# measures it one process per document beside the default build. The library floors
+# (bench/floors/*.c: libzip alone, libharu alone) are built with cc -O2 into BENCH_BUILD; if
+# that fails, their rows are left out. Everything else (runs, which tools) is described in
+# bench/README.md.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
@@ -22,7 +25,7 @@ for arg in "$@"; do
   case "$arg" in
     --quick) quick=(--quick) ;;
     --with-shared) with_shared=1 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run.sh: unknown option '$arg'" >&2; exit 2 ;;
     *) corpus="$arg" ;;
   esac
@@ -62,5 +65,23 @@ if [ "$with_shared" = 1 ]; then
   shared=(--relconv-shared "$RELCONV_SHARED")
 fi
 
-exec python3 "$here/bench.py" "${quick[@]}" "${shared[@]}" --relconv "$RELCONV" --corpus "$corpus" \
+# The library floors: tiny C programs that only use libzip / libharu, one process per
+# document. Built when stale; a floor that cannot be built (no cc, no headers) is left out.
+floors=()
+fbuild="${BENCH_BUILD:-$repo/build-bench}"
+mkdir -p "$fbuild"
+for spec in zip_floor:-lzip:--zip-floor haru_floor:-lhpdf:--haru-floor; do
+  IFS=: read -r name lib opt <<<"$spec"
+  src="$here/floors/$name.c" bin="$fbuild/$name"
+  if ! command -v cc >/dev/null; then
+    echo "run.sh: no cc, so bench/floors/$name.c is not built and its row is left out" >&2
+  elif [ "$bin" -nt "$src" ] || err="$(cc -O2 -o "$bin" "$src" "$lib" 2>&1)"; then
+    floors+=("$opt" "$bin")
+  else
+    why="$(printf '%s\n' "$err" | grep -m1 -E 'error|cannot find' || true)"
+    echo "run.sh: cannot build bench/floors/$name.c (${why:-cc failed}); its row is left out" >&2
+  fi
+done
+
+exec python3 "$here/bench.py" "${quick[@]}" "${shared[@]}" "${floors[@]}" --relconv "$RELCONV" --corpus "$corpus" \
   --results "${BENCH_RESULTS:-$here/results}"
