@@ -7,7 +7,7 @@ set -euo pipefail
 # libFuzzer runtimes build the instrumented pass of `make test` (ASan+UBSan and fuzz-smoke).
 build_pkgs=(g++ clang libclang-rt-14-dev cmake ninja-build pkg-config make
   libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-cpp-dev libzip-dev libhpdf-dev
-  libcli11-dev doctest-dev libutf8proc-dev libxml2-dev libpng-dev libjpeg-dev zlib1g-dev
+  libcli11-dev doctest-dev libutf8proc-dev libdeflate-dev libxxhash-dev libxml2-dev libpng-dev libjpeg-dev zlib1g-dev
   libfontconfig-dev libfreetype-dev fonts-dejavu-core fonts-dejavu-extra fonts-droid-fallback)
 # Tests: third-party validators and readers of what relconv writes.
 test_pkgs=(epubcheck default-jre-headless qpdf poppler-utils mandoc groff groff-base man-db python3 cmark-gfm bsdextrautils
