@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -179,7 +180,12 @@ std::vector<Chapter> parse_files(const std::vector<std::string>& inputs, const C
 }  // namespace
 
 int job_count(int jobs) {
-  return jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (jobs > 0) return jobs;
+  // The processors this process may run on (taskset, cgroup cpusets), in one system call;
+  // std::thread::hardware_concurrency() reads a file in /sys for the machine's count.
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 Document load_document(const std::vector<std::string>& inputs, const ConvertOptions& options, Diagnostics& diag) {
@@ -293,11 +299,17 @@ bool write_output(const std::string& path_arg, const std::string& data, const Wr
     unlink(tmp.c_str());
     throw Error(path_arg, std::string(what) + std::strerror(err), kExitOutputError);
   };
-  // mkstemp makes the file 0600; give it the mode a plain create would have.
-  mode_t mask = umask(0);
-  umask(mask);
+  // mkstemp makes the file 0600; give it the mode of the file it replaces, or the one a
+  // plain create would have.
   struct stat old;
-  mode_t mode = stat(path.c_str(), &old) == 0 ? (old.st_mode & 07777) : (0666 & ~mask);
+  mode_t mode;
+  if (stat(path.c_str(), &old) == 0) {
+    mode = old.st_mode & 07777;
+  } else {
+    const mode_t mask = umask(0);
+    umask(mask);
+    mode = 0666 & ~mask;
+  }
   if (fchmod(fd, mode) != 0) fail("cannot write output: ");
   if (!write_all(fd, data)) fail("cannot write output: ");
   if (close(fd) != 0) {
