@@ -17,7 +17,7 @@ test_pkgs=(epubcheck default-jre-headless qpdf poppler-utils mandoc groff groff-
 extra_pkgs=()
 for arg in "$@"; do
   case "$arg" in
-    --bench) extra_pkgs+=(hyperfine pandoc lowdown go-md2man time) ;;
+    --bench) extra_pkgs+=(pandoc lowdown go-md2man time) ;;
     --fuzz) ;;
     *) echo "setup.sh: unknown option '$arg' (known: --bench, --fuzz)" >&2; exit 2 ;;
   esac
