@@ -45,11 +45,14 @@ struct Deflated {
   uint64_t at = 0;  // read position
 };
 
+// Into uninitialised memory of the bound's size (a string of that size would be zeroed
+// first), then copied at its size.
 bool deflate_into(libdeflate_compressor* c, const std::string& in, Deflated& out) {
-  out.data.resize(libdeflate_deflate_compress_bound(c, in.size()));
-  const size_t n = libdeflate_deflate_compress(c, in.data(), in.size(), out.data.data(), out.data.size());
+  const size_t bound = libdeflate_deflate_compress_bound(c, in.size());
+  std::unique_ptr<char[]> buffer(new char[bound]);
+  const size_t n = libdeflate_deflate_compress(c, in.data(), in.size(), buffer.get(), bound);
   if (n == 0) return false;
-  out.data.resize(n);
+  out.data.assign(buffer.get(), n);
   out.size = in.size();
   out.crc = libdeflate_crc32(0, in.data(), in.size());
   return true;

@@ -138,8 +138,7 @@ double Fonts::width(FontFace face, double size, const std::string& text) {
   // character and kept. (Asking libharu for every word measured cost more than the rest
   // of the typesetting.) Its first answer for a character also marks the glyph for
   // embedding, as measuring the whole text would.
-  std::vector<int32_t>& known = advances_[face];
-  if (known.empty()) known.assign(65536, -1);
+  auto& blocks = advances_[face];
   HPDF_Font f = font(face);
   long total = 0;
   for (size_t i = 0; i < text.size();) {
@@ -151,7 +150,12 @@ double Fonts::width(FontFace face, double size, const std::string& text) {
                                         HPDF_UINT(i - start)).width);
       continue;
     }
-    int32_t& w = known[cp];
+    std::unique_ptr<int32_t[]>& block = blocks[cp >> 8];
+    if (!block) {
+      block.reset(new int32_t[256]);
+      std::fill_n(block.get(), 256, -1);
+    }
+    int32_t& w = block[cp & 0xFF];
     if (w < 0)
       w = int32_t(HPDF_Font_TextWidth(f, reinterpret_cast<const HPDF_BYTE*>(text.data() + start),
                                       HPDF_UINT(i - start)).width);

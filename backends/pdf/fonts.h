@@ -10,6 +10,7 @@
 #include <hpdf.h>
 
 #include <array>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -51,7 +52,9 @@ class Fonts {
   // Each face's coverage (a bit per BMP character), once looked up.
   std::array<const std::vector<uint64_t>*, kFaceCount> coverage_{};
   // Advance widths by face and UCS-2 code (thousandths of the size); -1: not asked yet.
-  std::array<std::vector<int32_t>, kFaceCount> advances_;
+  // In blocks of 256 codes, made when a code of the block is first measured: a post uses a
+  // few blocks, and 4 faces' full tables were a megabyte to fill for each PDF.
+  std::array<std::array<std::unique_ptr<int32_t[]>, 256>, kFaceCount> advances_;
 };
 
 // Whether the font file at `path` has a glyph for `cp` (false when it cannot be read).
