@@ -94,7 +94,8 @@ const Spec kSpecs[] = {
     {"-j,--jobs",
      [](CLI::App& app, const char* n, CommandLine& c) {
        app.add_option(n, c.jobs,
-                      "Conversions at once in batch mode, documents parsed at once for a book (default: all cores)")
+                      "Conversions at once in batch mode, documents parsed at once for a book (default: every core "
+                      "relconv may use)")
            ->check(CLI::Range(1, 1024));
      }},
     {"--depfile",
