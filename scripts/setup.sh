@@ -8,10 +8,12 @@ set -euo pipefail
 build_pkgs=(g++ clang libclang-rt-14-dev cmake ninja-build pkg-config make
   libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-cpp-dev libzip-dev libhpdf-dev
   libcli11-dev doctest-dev libutf8proc-dev libdeflate-dev libxxhash-dev libxml2-dev libpng-dev libjpeg-dev zlib1g-dev
-  libfontconfig-dev libfreetype-dev fonts-dejavu-core fonts-dejavu-extra fonts-droid-fallback)
+  libfontconfig-dev libfreetype-dev fonts-dejavu-core fonts-dejavu-extra fonts-droid-fallback
+  libharfbuzz-dev libfribidi-dev libicu-dev
+  fonts-noto-core fonts-noto-cjk fonts-symbola)
 # Tests: third-party validators and readers of what relconv writes.
 test_pkgs=(epubcheck default-jre-headless qpdf poppler-utils mandoc groff groff-base man-db python3 cmark-gfm bsdextrautils
-  unzip libxml2-utils)
+  unzip libxml2-utils python3-fonttools python3-pikepdf mupdf-tools)
 # Optional extras by flag: --bench adds the tools the benchmark compares against. --fuzz is
 # kept for old scripts and adds nothing: clang is in the default set now.
 extra_pkgs=()

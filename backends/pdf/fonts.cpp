@@ -1,184 +1,327 @@
 #include "backends/pdf/fonts.h"
-#include "backends/pdf/haru_fast.h"
 
 #include <fontconfig/fontconfig.h>
-#include <hpdf_objects.h>
-#include <hpdf_streams.h>
+#include <hb-ot.h>
 
-#include <algorithm>
-#include <cstdint>
-#include <cstdio>
-#include <vector>
-#include <map>
+#include <cstring>
 #include <mutex>
-
-#include "text/utf8.h"
-
-// From <fontconfig/fcfreetype.h>, declared here because that header pulls in FreeType's
-// headers, which the build does not otherwise need; the function itself uses no FreeType
-// type.
-extern "C" FcPattern* FcFreeTypeQuery(const FcChar8* file, unsigned int id, FcBlanks* blanks,
-                                      int* count);
 
 namespace relconv::pdf {
 
 namespace {
 
-// The Basic Multilingual Plane coverage of each font file (one bit per character, 8 KB
-// a font), kept for the life of the process: the set of files is the handful a style
-// names. (libharu draws nothing beyond the BMP, so that is all that is asked.) Copied out of
-// fontconfig's FcCharSet, which is freed at once.
-using Coverage = std::vector<uint64_t>;
+uint16_t be16(const char* p) { return uint16_t((uint8_t(p[0]) << 8) | uint8_t(p[1])); }
+int16_t sbe16(const char* p) { return int16_t(be16(p)); }
 
-const Coverage& coverage_of(const std::string& path) {
-  static std::mutex mutex;
-  static std::map<std::string, Coverage> cache;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto it = cache.find(path);
-  if (it != cache.end()) return it->second;
-  Coverage bits(65536 / 64, 0);
-  int count = 0;
-  if (FcPattern* pattern =
-          FcFreeTypeQuery(reinterpret_cast<const FcChar8*>(path.c_str()), 0, nullptr, &count)) {
-    FcCharSet* cs = nullptr;
-    if (FcPatternGetCharSet(pattern, FC_CHARSET, 0, &cs) == FcResultMatch && cs) {
-      // The set's pages of 256 characters, each a bitmap of eight 32-bit words.
-      FcChar32 map[FC_CHARSET_MAP_SIZE];
-      FcChar32 next = 0;
-      for (FcChar32 base = FcCharSetFirstPage(cs, map, &next); base != FC_CHARSET_DONE && base < 65536;
-           base = FcCharSetNextPage(cs, map, &next))
-        for (int w = 0; w < FC_CHARSET_MAP_SIZE; ++w) {
-          const FcChar32 first = base + 32 * FcChar32(w);
-          bits[first / 64] |= uint64_t(map[w]) << (first % 64);
-        }
-    }
-    FcPatternDestroy(pattern);
-  }
-  return cache.emplace(path, std::move(bits)).first->second;
+unsigned table_length(hb_face_t* face, hb_tag_t tag) {
+  hb_blob_t* blob = hb_face_reference_table(face, tag);
+  const unsigned n = hb_blob_get_length(blob);
+  hb_blob_destroy(blob);
+  return n;
 }
 
-// libharu 2.3.0 gives a Type0 font with the UTF-8 encoder a ToUnicode CMap that holds a
-// `begincidrange` (a CID-keyed CMap operator, not a ToUnicode one: PDF 32000-1:2008,
-// 9.10.3). Poppler warns "Invalid 'begincidrange' operator in ToUnicode CMap" for every
-// font and macOS Preview copies garbage (libharu#290). The codes it writes are the UCS-2
-// values of the characters, so the correct map is the identity, written as bfranges
-// (which may not cross a change of the high byte; surrogates are left out).
-void fix_to_unicode(HPDF_Font font) {
-  auto* dict = static_cast<HPDF_Dict>(font);
-  auto* cmap = static_cast<HPDF_Dict>(HPDF_Dict_GetItem(dict, "ToUnicode", HPDF_OCLASS_DICT));
-  if (!cmap || !cmap->stream) return;
-  HPDF_MemStream_FreeData(cmap->stream);
-  std::string text =
-      "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-      "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
-  std::vector<int> highs;
-  for (int hi = 0; hi < 256; ++hi)
-    if (hi < 0xD8 || hi > 0xDF) highs.push_back(hi);
-  for (size_t i = 0; i < highs.size(); i += 100) {
-    size_t n = std::min<size_t>(100, highs.size() - i);
-    text += std::to_string(n) + " beginbfrange\n";
-    for (size_t k = i; k < i + n; ++k) {
-      char line[32];
-      std::snprintf(line, sizeof line, "<%02X00> <%02XFF> <%02X00>\n", highs[k], highs[k], highs[k]);
-      text += line;
-    }
-    text += "endbfrange\n";
+// Reads the descriptor facts of a face from its head, post and OS/2 tables.
+void read_metrics(FontFile& f) {
+  f.upem = hb_face_get_upem(f.face);
+  hb_blob_t* head = hb_face_reference_table(f.face, HB_TAG('h', 'e', 'a', 'd'));
+  unsigned len = 0;
+  const char* h = hb_blob_get_data(head, &len);
+  if (len >= 54) {
+    for (int i = 0; i < 4; ++i) f.bbox[i] = sbe16(h + 36 + 2 * i);
+    f.italic = be16(h + 44) & 2;  // macStyle
   }
-  text += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
-  HPDF_Stream_Write(cmap->stream, reinterpret_cast<const HPDF_BYTE*>(text.data()),
-                    HPDF_UINT(text.size()));
+  hb_blob_destroy(head);
+  hb_blob_t* post = hb_face_reference_table(f.face, HB_TAG('p', 'o', 's', 't'));
+  const char* p = hb_blob_get_data(post, &len);
+  if (len >= 16) {
+    f.italic_angle = double(int32_t((uint32_t(be16(p + 4)) << 16) | be16(p + 6))) / 65536.0;
+    f.fixed_pitch = (uint32_t(be16(p + 12)) << 16 | be16(p + 14)) != 0;
+  }
+  hb_blob_destroy(post);
+  hb_blob_t* os2 = hb_face_reference_table(f.face, HB_TAG('O', 'S', '/', '2'));
+  const char* o = hb_blob_get_data(os2, &len);
+  if (len >= 32) {
+    const uint8_t family_class = uint8_t(o[30]);  // sFamilyClass, high byte: 1-7 are serifs
+    f.serif = family_class >= 1 && family_class <= 7;
+  }
+  hb_blob_destroy(os2);
+  hb_position_t v = 0;
+  if (hb_ot_metrics_get_position(f.font, HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &v)) f.ascent = v;
+  if (hb_ot_metrics_get_position(f.font, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &v)) f.descent = v;
+  if (hb_ot_metrics_get_position(f.font, HB_OT_METRICS_TAG_CAP_HEIGHT, &v)) f.cap_height = v;
+  if (!f.cap_height) f.cap_height = f.ascent * 7 / 10;
+  char name[256];
+  unsigned size = sizeof name;
+  if (hb_ot_name_get_utf8(f.face, HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &size, name) > 0)
+    f.postscript_name = name;
+  // A PostScript name is printable ASCII without PDF delimiters (PDF 32000-1:2008, 7.3.5).
+  std::string clean;
+  for (char c : f.postscript_name)
+    if (c > 0x20 && c < 0x7F && !std::strchr("()<>[]{}/%#", c)) clean += c;
+  f.postscript_name = clean.empty() ? "Font" : clean;
+}
+
+struct FileCache {
+  std::mutex mutex;
+  std::map<std::pair<std::string, unsigned>, std::unique_ptr<FontFile>> files;
+  std::map<std::pair<std::string, unsigned>, std::string> errors;
+};
+
+FileCache& file_cache() {
+  static FileCache* cache = new FileCache;  // kept to the end: fonts are shared by threads
+  return *cache;
+}
+
+// ISO 15924 code of a script, lower-case ("arab"), for the style's per-script fonts.
+std::string script_code(hb_script_t script) {
+  char tag[5] = {};
+  hb_tag_to_string(hb_script_to_iso15924_tag(script), tag);
+  for (char& c : tag) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return tag;
+}
+
+// The language fontconfig is asked for, for characters of `script`: the document's own
+// when it writes in that script (it picks Japanese or Traditional Chinese forms of Han
+// characters), else the script's main language.
+std::string language_for(hb_script_t script, const std::string& document) {
+  std::string doc = document;
+  for (char& c : doc) c = char(std::tolower(static_cast<unsigned char>(c)));
+  auto doc_is = [&](const char* prefix) { return doc.rfind(prefix, 0) == 0; };
+  switch (script) {
+    case HB_SCRIPT_HAN:
+      if (doc_is("ja")) return "ja";
+      if (doc_is("ko")) return "ko";
+      if (doc_is("zh-hant") || doc_is("zh-tw") || doc_is("zh-hk") || doc_is("zh-mo"))
+        return doc_is("zh-hk") ? "zh-hk" : "zh-tw";
+      return "zh-cn";
+    case HB_SCRIPT_HIRAGANA: case HB_SCRIPT_KATAKANA: return "ja";
+    case HB_SCRIPT_HANGUL: return "ko";
+    case HB_SCRIPT_BOPOMOFO: return "zh-tw";
+    case HB_SCRIPT_ARABIC:
+      if (doc_is("fa") || doc_is("ur") || doc_is("ps") || doc_is("ku")) return doc.substr(0, 2);
+      return "ar";
+    case HB_SCRIPT_HEBREW: return "he";
+    case HB_SCRIPT_DEVANAGARI: return doc_is("mr") || doc_is("ne") || doc_is("sa") ? doc.substr(0, 2) : "hi";
+    case HB_SCRIPT_BENGALI: return doc_is("as") ? "as" : "bn";
+    case HB_SCRIPT_TAMIL: return "ta";
+    case HB_SCRIPT_TELUGU: return "te";
+    case HB_SCRIPT_KANNADA: return "kn";
+    case HB_SCRIPT_MALAYALAM: return "ml";
+    case HB_SCRIPT_GUJARATI: return "gu";
+    case HB_SCRIPT_GURMUKHI: return "pa";
+    case HB_SCRIPT_ORIYA: return "or";
+    case HB_SCRIPT_SINHALA: return "si";
+    case HB_SCRIPT_THAI: return "th";
+    case HB_SCRIPT_LAO: return "lo";
+    case HB_SCRIPT_KHMER: return "km";
+    case HB_SCRIPT_MYANMAR: return "my";
+    case HB_SCRIPT_TIBETAN: return "bo";
+    case HB_SCRIPT_GEORGIAN: return "ka";
+    case HB_SCRIPT_ARMENIAN: return "hy";
+    case HB_SCRIPT_ETHIOPIC: return "am";
+    case HB_SCRIPT_SYRIAC: return "syr";
+    case HB_SCRIPT_THAANA: return "dv";
+    default: return doc.empty() ? "" : doc;
+  }
+}
+
+// Whether Latin-script fonts (DejaVu's sans faces) are the right fallback for characters
+// of `script`: scripts they were drawn for, and symbols. Other scripts go to a font made for
+// them, though DejaVu Sans has a few of their letters.
+bool european(hb_script_t script) {
+  return script == HB_SCRIPT_LATIN || script == HB_SCRIPT_GREEK || script == HB_SCRIPT_CYRILLIC ||
+         script == HB_SCRIPT_COMMON || script == HB_SCRIPT_INHERITED || script == HB_SCRIPT_UNKNOWN;
+}
+
+// "path", "path#N" (face N of a collection) or a family name fontconfig resolves.
+const FontFile* open_named(const std::string& spec, std::string& error) {
+  if (spec.find('/') == std::string::npos) {
+    FcPattern* pattern = FcNameParse(reinterpret_cast<const FcChar8*>(spec.c_str()));
+    if (!pattern) return nullptr;
+    FcConfigSubstitute(nullptr, pattern, FcMatchPattern);
+    FcDefaultSubstitute(pattern);
+    FcResult result;
+    FcPattern* match = FcFontMatch(nullptr, pattern, &result);
+    FcPatternDestroy(pattern);
+    const FontFile* f = nullptr;
+    FcChar8* file = nullptr;
+    FcChar8* family = nullptr;
+    int index = 0;
+    if (match && FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch &&
+        FcPatternGetString(match, FC_FAMILY, 0, &family) == FcResultMatch) {
+      FcPatternGetInteger(match, FC_INDEX, 0, &index);
+      // FcFontMatch never fails: it answers with some font. Take it only if it is the family.
+      const std::string fam = reinterpret_cast<const char*>(family);
+      const std::string want = spec.substr(0, spec.find(':'));
+      if (strcasecmp(fam.c_str(), want.c_str()) == 0)
+        f = open_font_file(reinterpret_cast<const char*>(file), unsigned(index), error);
+      else
+        error = "no installed font of the family '" + want + "'";
+    }
+    if (match) FcPatternDestroy(match);
+    return f;
+  }
+  const size_t hash = spec.rfind('#');
+  if (hash != std::string::npos && hash + 1 < spec.size() &&
+      spec.find_first_not_of("0123456789", hash + 1) == std::string::npos)
+    return open_font_file(spec.substr(0, hash), unsigned(std::stoul(spec.substr(hash + 1))), error);
+  return open_font_file(spec, 0, error);
 }
 
 }  // namespace
 
+const FontFile* open_font_file(const std::string& path, unsigned index, std::string& error) {
+  FileCache& cache = file_cache();
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  const auto key = std::make_pair(path, index);
+  if (auto it = cache.files.find(key); it != cache.files.end()) return it->second.get();
+  if (auto it = cache.errors.find(key); it != cache.errors.end()) {
+    error = it->second;
+    return nullptr;
+  }
+  auto fail = [&](const std::string& why) -> const FontFile* {
+    cache.errors[key] = why;
+    error = why;
+    return nullptr;
+  };
+  hb_blob_t* blob = hb_blob_create_from_file_or_fail(path.c_str());
+  if (!blob) return fail("cannot open the font file");
+  if (index >= hb_face_count(blob)) {
+    hb_blob_destroy(blob);
+    return fail("the font file has no face " + std::to_string(index));
+  }
+  auto f = std::make_unique<FontFile>();
+  f->path = path;
+  f->index = index;
+  f->face = hb_face_create(blob, index);
+  hb_blob_destroy(blob);  // the face holds it
+  f->cff = table_length(f->face, HB_TAG('C', 'F', 'F', ' ')) > 0;
+  const bool glyf = table_length(f->face, HB_TAG('g', 'l', 'y', 'f')) > 0;
+  if (!f->cff && !glyf) {
+    hb_face_destroy(f->face);
+    return fail("the font has neither TrueType nor CFF outlines (a bitmap or colour font?)");
+  }
+  f->font = hb_font_create(f->face);
+  hb_ot_font_set_funcs(f->font);
+  f->unicodes = hb_set_create();
+  hb_face_collect_unicodes(f->face, f->unicodes);
+  read_metrics(*f);
+  hb_face_make_immutable(f->face);
+  hb_font_make_immutable(f->font);
+  return cache.files.emplace(key, std::move(f)).first->second.get();
+}
+
 bool font_covers(const std::string& path, char32_t cp) {
-  if (cp > 0xFFFF) return false;
-  return (coverage_of(path)[cp / 64] >> (cp % 64)) & 1;
+  std::string error;
+  const FontFile* f = open_font_file(path, 0, error);
+  return f && f->covers(cp);
 }
 
-Fonts::Fonts(HPDF_Doc pdf, const Style& style, ResourceLoader& resources, HaruErrors& errors)
-    : pdf_(pdf), style_(style), resources_(resources), errors_(errors) {
-  forget_glyph_lookups();
-}
+Fonts::Fonts(const Style& style, ResourceLoader& resources, const std::string& language)
+    : style_(style), resources_(resources), language_(language) {}
 
-Fonts::~Fonts() { forget_glyph_lookups(); }
-
-HPDF_Font Fonts::font(FontFace face) {
-  if (loaded_[face]) return loaded_[face];
-  const std::string& path = style_.fonts[face];
-  // Faces that share a file share one embedded font.
-  for (int f = 0; f < kFaceCount; ++f)
-    if (loaded_[f] && style_.fonts[f] == path) return loaded_[face] = loaded_[f];
-  std::FILE* probe = std::fopen(path.c_str(), "rb");
-  if (!probe) throw Error(path, "cannot open the font file (set another in the style's fonts:)");
-  std::fclose(probe);
-  resources_.depend(path);
-  const char* name = HPDF_LoadTTFontFromFile(pdf_, path.c_str(), HPDF_TRUE);
-  HPDF_Font font = name ? HPDF_GetFont(pdf_, name, "UTF-8") : nullptr;
-  if (!font) {
-    char code[64];
-    std::snprintf(code, sizeof code, "0x%04X/%u", unsigned(errors_.code), unsigned(errors_.detail));
-    HPDF_ResetError(pdf_);
-    errors_ = HaruErrors{};
-    throw Error(path, std::string("libharu cannot load this font (error ") + code +
-                          "); it needs a TrueType font with glyf outlines, not CFF/OpenType");
+const FontFile* Fonts::face(FontFace face) {
+  if (tried_[face]) {
+    if (!faces_[face]) throw Error(style_.fonts[face], "the style's font cannot be used");
+    return faces_[face];
   }
-  fix_to_unicode(font);
-  // Like every stream, the font program, its CIDToGIDMap and ToUnicode are written
-  // uncompressed: finish_pdf() trims them and compresses them once.
-  return loaded_[face] = font;
+  tried_[face] = true;
+  const std::string& spec = style_.fonts[face];
+  std::string error;
+  const FontFile* f = open_named(spec, error);
+  if (!f)
+    throw Error(spec, (error.empty() ? std::string("cannot use this font") : error) +
+                          " (set another in the style's fonts:)");
+  resources_.depend(f->path);
+  return faces_[face] = f;
 }
 
-double Fonts::width(FontFace face, double size, const std::string& text) {
-  if (text.empty()) return 0;
-  // libharu does no kerning, so a text's width is the sum of its characters' widths, each
-  // an integer in thousandths of the size: they are asked of libharu once per face and
-  // character and kept. (Asking libharu for every word measured cost more than the rest
-  // of the typesetting.) Its first answer for a character also marks the glyph for
-  // embedding, as measuring the whole text would.
-  auto& blocks = advances_[face];
-  HPDF_Font f = font(face);
-  long total = 0;
-  for (size_t i = 0; i < text.size();) {
-    const size_t start = i;
-    bool ok = true;
-    const char32_t cp = utf8_decode(text, i, &ok);
-    if (!ok || cp > 0xFFFF) {  // not cached: libharu measures the bytes as they are
-      total += long(HPDF_Font_TextWidth(f, reinterpret_cast<const HPDF_BYTE*>(text.data() + start),
-                                        HPDF_UINT(i - start)).width);
-      continue;
-    }
-    std::unique_ptr<int32_t[]>& block = blocks[cp >> 8];
-    if (!block) {
-      block.reset(new int32_t[256]);
-      std::fill_n(block.get(), 256, -1);
-    }
-    int32_t& w = block[cp & 0xFF];
-    if (w < 0)
-      w = int32_t(HPDF_Font_TextWidth(f, reinterpret_cast<const HPDF_BYTE*>(text.data() + start),
-                                      HPDF_UINT(i - start)).width);
-    total += w;
+const FontFile* Fonts::fontconfig_font(FontFace want, char32_t cp, hb_script_t script) {
+  const int family = int(want) / 4;  // serif, sans, mono
+  const bool bold = int(want) % 2, italic = (int(want) / 2) % 2;
+  const std::string lang = language_for(script, language_);
+  const std::string key = std::to_string(int(want)) + "|" + lang;
+  std::vector<const FontFile*>& known = found_[key];
+  for (const FontFile* f : known)
+    if (f->covers(cp)) return f;
+  // Asked once per character not covered by what was found before: a document in one
+  // script asks once or twice.
+  FcPattern* pattern = FcPatternCreate();
+  FcPatternAddString(pattern, FC_FAMILY,
+                     reinterpret_cast<const FcChar8*>(family == 0 ? "serif" : family == 1 ? "sans-serif" : "monospace"));
+  FcPatternAddInteger(pattern, FC_WEIGHT, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
+  FcPatternAddInteger(pattern, FC_SLANT, italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
+  if (!lang.empty()) FcPatternAddString(pattern, FC_LANG, reinterpret_cast<const FcChar8*>(lang.c_str()));
+  FcCharSet* cs = FcCharSetCreate();
+  FcCharSetAddChar(cs, cp);
+  FcPatternAddCharSet(pattern, FC_CHARSET, cs);
+  FcCharSetDestroy(cs);
+  FcPatternAddBool(pattern, FC_SCALABLE, FcTrue);
+  FcConfigSubstitute(nullptr, pattern, FcMatchPattern);
+  FcDefaultSubstitute(pattern);
+  FcResult result;
+  FcFontSet* set = FcFontSort(nullptr, pattern, FcFalse, nullptr, &result);
+  FcPatternDestroy(pattern);
+  const FontFile* chosen = nullptr;
+  for (int i = 0; set && i < set->nfont && !chosen; ++i) {
+    FcPattern* p = set->fonts[i];
+    FcCharSet* has = nullptr;
+    if (FcPatternGetCharSet(p, FC_CHARSET, 0, &has) != FcResultMatch || !FcCharSetHasChar(has, cp)) continue;
+    FcBool color = FcFalse;
+    if (FcPatternGetBool(p, FC_COLOR, 0, &color) == FcResultMatch && color) continue;  // bitmaps
+    FcChar8* file = nullptr;
+    int index = 0;
+    if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch) continue;
+    FcPatternGetInteger(p, FC_INDEX, 0, &index);
+    std::string error;
+    const FontFile* f = open_font_file(reinterpret_cast<const char*>(file), unsigned(index), error);
+    if (f && f->covers(cp)) chosen = f;
   }
-  return double(total) * size / 1000.0;
+  if (set) FcFontSetDestroy(set);
+  if (chosen) {
+    known.push_back(chosen);
+    resources_.depend(chosen->path);
+  }
+  return chosen;
 }
 
-bool Fonts::covers(FontFace face, char32_t cp) {
-  // Looked up once per face, not per character: the table is shared and locked.
-  if (!coverage_[face]) coverage_[face] = &coverage_of(style_.fonts[face]);
-  return ((*coverage_[face])[cp / 64] >> (cp % 64)) & 1;
+const FontFile* Fonts::pick(FontFace want, char32_t cp, hb_script_t script) {
+  const FontFile* primary = face(want);
+  if (primary->covers(cp)) return primary;
+  if (european(script)) {
+    const FontFile* sans = face(FontFace(kSans + int(want) % 4));
+    if (sans->covers(cp)) return sans;
+  }
+  const uint64_t key = uint64_t(want) << 32 | cp;
+  if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
+  const FontFile* found = nullptr;
+  // The style's font for the script, then for the document's language.
+  for (const std::string& name : {script_code(script), language_}) {
+    auto it = style_.script_fonts.find(name);
+    if (found || name.empty() || it == style_.script_fonts.end()) continue;
+    std::string error;
+    const FontFile* f = open_named(it->second, error);
+    if (f && f->covers(cp)) {
+      resources_.depend(f->path);
+      found = f;
+    }
+  }
+  if (!found) found = fontconfig_font(want, cp, script);
+  if (!found && !style_.fonts[kFallback].empty()) {
+    std::string error;
+    const FontFile* f = open_named(style_.fonts[kFallback], error);
+    if (f && f->covers(cp)) {
+      resources_.depend(f->path);
+      found = f;
+    }
+  }
+  return by_key_[key] = found;
 }
 
-FontFace Fonts::pick(FontFace want, char32_t cp) {
-  // libharu's UTF-8 encoder handles only the Basic Multilingual Plane (LIBRARIES.md:
-  // characters beyond it are dropped), whatever the font has.
-  if (cp > 0xFFFF) return kFaceCount;
-  if (covers(want, cp)) return want;
-  FontFace sans = FontFace(kSans + int(want) % 4);
-  if (want != kFallback && covers(sans, cp)) return sans;
-  if (covers(kFallback, cp)) return kFallback;
-  return kFaceCount;
+int Fonts::id(const FontFile* file) {
+  auto [it, added] = ids_.emplace(file, int(used_.size()));
+  if (added) used_.push_back(UsedGlyphs{file, {}});
+  return it->second;
 }
 
 }  // namespace relconv::pdf

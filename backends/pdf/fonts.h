@@ -1,15 +1,15 @@
-// Fonts for one PDF: the style's TrueType faces, loaded into libharu on first use, text
-// measurement, and the per-character fallback chain (face -> sans of the same weight and
-// slant -> the CJK fallback font).
+// Fonts for one PDF: the style's faces, the per-character fallback to the fonts installed
+// on the machine (chosen through fontconfig, by script and language), and what each font
+// has drawn, for the text layer (text_layer.h) to embed.
 //
-// libharu draws .notdef (or nothing) for a character its font lacks, without a word, so
-// coverage is checked here first, with fontconfig's charset of each font file. Those
-// charsets are computed once per font file per process and shared between threads.
+// A font file is opened once per process with HarfBuzz (TrueType or CFF outlines, a single
+// font or one face of a collection) and shared by every thread: HarfBuzz's faces and fonts
+// are immutable once made, and safe to shape with from several threads at once.
 #pragma once
 
-#include <hpdf.h>
+#include <hb.h>
 
-#include <array>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,46 +19,75 @@
 
 namespace relconv::pdf {
 
-// What libharu's error handler saw last (it is called instead of longjmp/abort).
-struct HaruErrors {
-  HPDF_STATUS code = 0;
-  HPDF_STATUS detail = 0;
+// One face of an installed font file, with the facts the PDF font descriptor needs.
+struct FontFile {
+  std::string path;
+  unsigned index = 0;       // face in a collection (.ttc)
+  hb_face_t* face = nullptr;
+  hb_font_t* font = nullptr;  // scaled to units per em: advances come in font units
+  unsigned upem = 1000;
+  bool cff = false;         // CFF outlines (embedded as CIDFontType0), else glyf
+  bool fixed_pitch = false, serif = false, italic = false;
+  double italic_angle = 0;
+  int ascent = 0, descent = 0, cap_height = 0;  // font units
+  int bbox[4] = {0, 0, 0, 0};
+  std::string postscript_name;
+  hb_set_t* unicodes = nullptr;  // the characters its cmap maps
+  bool covers(char32_t cp) const { return hb_set_has(unicodes, cp); }
+  // Advance of glyph `gid` in font units.
+  int advance(uint32_t gid) const { return hb_font_get_glyph_h_advance(font, gid); }
+};
+
+// The face `index` of the font file at `path`, opened once per process; nullptr with a
+// reason in `error` when it cannot be used.
+const FontFile* open_font_file(const std::string& path, unsigned index, std::string& error);
+
+// Whether the font file at `path` (face 0) has a glyph for `cp` (false when it cannot be
+// read). Thread-safe.
+bool font_covers(const std::string& path, char32_t cp);
+
+// A glyph as drawn, in the font's original numbering.
+struct UsedGlyphs {
+  const FontFile* file = nullptr;
+  // Original glyph id -> the text it stands for (the first cluster it was drawn for).
+  std::map<uint32_t, std::string> glyphs;
 };
 
 class Fonts {
  public:
-  Fonts(HPDF_Doc pdf, const Style& style, ResourceLoader& resources, HaruErrors& errors);
-  ~Fonts();
+  // `language`: the document's BCP 47 language, which decides between the regional forms
+  // of Han characters (Japanese, Korean, Simplified and Traditional Chinese).
+  Fonts(const Style& style, ResourceLoader& resources, const std::string& language);
   Fonts(const Fonts&) = delete;
   Fonts& operator=(const Fonts&) = delete;
 
-  // The libharu font for `face`, loading (and embedding) it on first use. Throws
-  // relconv::Error when the style's font file cannot be used.
-  HPDF_Font font(FontFace face);
-  // Width of UTF-8 `text` in points at `size`.
-  double width(FontFace face, double size, const std::string& text);
-  // The face that draws `cp` for text styled in `want`: `want` itself, else the sans face
-  // of the same weight and slant, else the fallback font; kFaceCount when none has it.
-  FontFace pick(FontFace want, char32_t cp);
+  // The style's font for `face`, opened on first use. Throws relconv::Error when the
+  // style's font file cannot be used.
+  const FontFile* face(FontFace face);
+  // The font that draws `cp` for text styled in `want`, of script `script`: `want` itself;
+  // for Latin, Greek, Cyrillic and symbols the sans face of the same weight and slant; a
+  // font the style names for the script; the font fontconfig finds for the script and
+  // language (of the same generic family, weight and slant where there is one); the
+  // style's fallback. nullptr when no installed font has it.
+  const FontFile* pick(FontFace want, char32_t cp, hb_script_t script);
+
+  // The document's number for `file` (its index in used()), registering it on first use.
+  int id(const FontFile* file);
+  std::vector<UsedGlyphs>& used() { return used_; }
 
  private:
-  HPDF_Doc pdf_;
+  const FontFile* fontconfig_font(FontFace want, char32_t cp, hb_script_t script);
+
   const Style& style_;
   ResourceLoader& resources_;
-  HaruErrors& errors_;
-  bool covers(FontFace face, char32_t cp);  // cp in the BMP
-
-  std::array<HPDF_Font, kFaceCount> loaded_{};
-  // Each face's coverage (a bit per BMP character), once looked up.
-  std::array<const std::vector<uint64_t>*, kFaceCount> coverage_{};
-  // Advance widths by face and UCS-2 code (thousandths of the size); -1: not asked yet.
-  // In blocks of 256 codes, made when a code of the block is first measured: a post uses a
-  // few blocks, and 4 faces' full tables were a megabyte to fill for each PDF.
-  std::array<std::array<std::unique_ptr<int32_t[]>, 256>, kFaceCount> advances_;
+  std::string language_;
+  std::vector<const FontFile*> faces_ = std::vector<const FontFile*>(kFaceCount, nullptr);
+  std::vector<bool> tried_ = std::vector<bool>(kFaceCount, false);
+  // Fonts found through fontconfig or named per script, per generic family and style.
+  std::map<std::string, std::vector<const FontFile*>> found_;
+  std::map<uint64_t, const FontFile*> by_key_;  // (face, character) answers, once asked
+  std::vector<UsedGlyphs> used_;
+  std::map<const FontFile*, int> ids_;
 };
-
-// Whether the font file at `path` has a glyph for `cp` (false when it cannot be read).
-// Thread-safe; each file is queried once per process.
-bool font_covers(const std::string& path, char32_t cp);
 
 }  // namespace relconv::pdf

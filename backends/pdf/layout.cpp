@@ -1,13 +1,15 @@
+// The typesetter's blocks: paragraphs, headings, lists, quotes, figures, footnotes,
+// title blocks and chapters, as a vertical list of items (layout.h). Lines come from
+// lines.cpp, code blocks from code.cpp, tables from table.cpp, the contents from toc.cpp.
 #include "backends/pdf/layout.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
-#include <limits>
-#include <set>
 
 #include "backends/pdf/images.h"
+#include "backends/pdf/typesetter.h"
 #include "text/utf8.h"
 
 namespace relconv::pdf {
@@ -28,81 +30,8 @@ std::string percent_encode(const std::string& url) {
   return out;
 }
 
+
 namespace {
-
-// Widths are sums of measured floats: a line "exactly as wide as" its measure may come out a
-// hair wider, and must still fit.
-constexpr double kFit = 0.01;
-// How much of its width a space may give up in a justified line (TeX's plain format lets
-// an interword space of 1/3 em shrink by 1/9 em).
-constexpr double kShrink = 0.12;
-
-enum class Family { Serif = 0, Sans = 1, Mono = 2 };
-enum class Alignment { Left, Center, Right, Justify };
-
-// How a run of inline text looks.
-struct SpanStyle {
-  Family family = Family::Serif;
-  bool bold = false, italic = false;
-  double size = 10;
-  Rgb color;
-  bool color_links = true;
-  int link = -1;  // index in the paragraph's link targets
-  double rise = 0;
-  bool strike = false;
-  bool code = false;
-  FontFace face() const {
-    return FontFace(int(family) * 4 + (bold ? 1 : 0) + (italic ? 2 : 0));
-  }
-};
-
-// A piece of a word drawn with one font, size and colour.
-struct Frag {
-  FontFace face = kSerif;
-  double size = 10;
-  Rgb color;
-  int link = -1;
-  double rise = 0;
-  bool strike = false;
-  std::string text;
-  double width = 0;
-  double kern = 0;             // space before it, inside the word (before a superscript)
-  HPDF_Image image = nullptr;  // an inline image (text holds its alt text)
-  double image_height = 0;
-  bool same_look(const Frag& o) const {
-    return !image && !o.image && face == o.face && size == o.size && color.r == o.color.r &&
-           color.g == o.color.g && color.b == o.color.b && link == o.link && rise == o.rise &&
-           strike == o.strike;
-  }
-};
-
-// A unit the line breaker never splits (unless it is wider than the line).
-struct Word {
-  std::vector<Frag> frags;
-  double width = 0;
-  double space = 0;           // width of the space after it (0: glued to the next word)
-  FontFace space_face = kSerif;
-  double space_size = 0;
-  bool hard_break = false;    // a forced line break after it
-  std::vector<std::string> anchors;  // destinations that point at this word's line
-};
-
-struct LinkTarget {
-  bool internal = false;
-  std::string target;
-};
-
-struct Box {
-  double x = 0, w = 0;
-  std::vector<double> rules;  // x of block-quote rules
-};
-
-bool ignorable(char32_t cp) {
-  // Default-ignorable and format characters: invisible, and libharu would draw .notdef.
-  return cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) ||
-         (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) ||
-         (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF || (cp >= 0xE0000 && cp <= 0xE0FFF);
-}
 
 std::string format_date(const std::string& iso) {
   static const char* months[] = {"January", "February", "March",     "April",   "May",      "June",
@@ -114,103 +43,32 @@ std::string format_date(const std::string& iso) {
   return iso;
 }
 
-class Typesetter {
- public:
-  Typesetter(const RenderContext& ctx, const Style& style, Fonts& fonts, HPDF_Doc pdf,
-             HaruErrors& errors)
-      : ctx_(ctx), s_(style), fonts_(fonts), pdf_(pdf), errors_(errors) {
-    width_ = s_.page_width - s_.margin_left - s_.margin_right;
-    height_ = s_.page_height - s_.margin_top - s_.margin_bottom;
-  }
+}  // namespace
 
-  Layout run();
+Direction document_direction(const Metadata& meta) {
+  // `dir` in the front matter, else the language's usual direction.
+  for (const auto& [key, value] : meta.extra)
+    if (key == "dir" && value.kind == MetaValue::Kind::String) {
+      if (value.string == "rtl") return Direction::Rtl;
+      if (value.string == "ltr") return Direction::Ltr;
+    }
+  std::string lang = meta.language.substr(0, meta.language.find_first_of("-_"));
+  for (char& c : lang) c = char(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* rtl : {"ar", "he", "iw", "fa", "ur", "ps", "sd", "ug", "yi", "dv", "ckb", "syr"})
+    if (lang == rtl) return Direction::Rtl;
+  return Direction::Auto;
+}
 
- private:
-  // --- inline text
-  void collect_words(const std::vector<Inline>& inlines, SpanStyle st, std::vector<Word>& words);
-  void add_text(const std::string& text, const SpanStyle& st, const SourcePos& pos,
-                std::vector<Word>& words, bool& open);
-  void measure(std::vector<Word>& words);
-  void split_wide(std::vector<Word>& words, double width);
-  Box indented(const Box& box, double by) const;
-  // `shrink`: spaces may narrow a little to fit a line (justified text only).
-  std::vector<std::pair<size_t, size_t>> break_lines(const std::vector<Word>& words, double width,
-                                                     bool shrink = false);
-  // Ops for words [b, e) set in `width` with the baseline at `baseline`.
-  void set_line(const std::vector<Word>& words, size_t b, size_t e, bool last, double width,
-                Alignment align, double x0, double top, double baseline, double height,
-                std::vector<Op>& ops);
-  // Every line of `words`, as op lists relative to (0, line top).
-  std::vector<std::vector<Op>> set_lines(std::vector<Word> words, double width, Alignment align,
-                                         double line_height, double size);
+Typesetter::Typesetter(const RenderContext& ctx, const Style& style, Fonts& fonts, HPDF_Doc pdf,
+                       HaruErrors& errors)
+    : ctx_(ctx), s_(style), fonts_(fonts), pdf_(pdf), errors_(errors) {
+  width_ = s_.page_width - s_.margin_left - s_.margin_right;
+  height_ = s_.page_height - s_.margin_top - s_.margin_bottom;
+  lang_ = ctx.doc.meta.language.empty() ? "en" : ctx.doc.meta.language;
+  doc_direction_ = document_direction(ctx.doc.meta);
+}
 
-  // --- blocks
-  void chapter(const Chapter& ch, size_t index);
-  void title_block(const Metadata& meta, const std::string& anchor, int outline_level);
-  void toc();
-  void blocks(const std::vector<Block>& bs, const Box& box);
-  void block(const Block& b, const Box& box);
-  void paragraph(const std::vector<Inline>& inlines, const Box& box, SpanStyle st, Alignment align,
-                 double leading, bool keep_all = false);
-  void paragraph_with_images(const std::vector<Inline>& inlines, const Box& box);
-  void heading(const Block& b, const Box& box);
-  void list(const Block& b, const Box& box, int depth);
-  void code_block(const std::string& text, const Box& box);
-  void table(const TableData& t, const Box& box);
-  void image(const Inline& img, const std::vector<Inline>& caption, const Box& box,
-             int link = -1);
-  void alt_frame(const std::string& alt, const Box& box);
-  struct LoadedImage {
-    HPDF_Image image = nullptr;
-    int width = 0, height = 0;
-  };
-  // The image `img` refers to, decoded and handed to libharu once per document; a null
-  // image when it cannot be shown (the reason is warned about).
-  LoadedImage load_image(const Inline& img);
-  // Whether `img` is small enough to sit in a line of text (an emoji or an icon).
-  bool inline_sized(const Inline& img);
-  void thematic_break(const Box& box);
-  void footnotes(const Chapter& ch);
-
-  void emit(Item item, const Box& box, double baseline);
-  void space(double pts) { pending_space_ = std::max(pending_space_, pts); }
-  SpanStyle body_style() const {
-    SpanStyle st;
-    st.size = s_.body_size * scale_;
-    st.color = text_color_;
-    return st;
-  }
-  int add_link(const std::string& url);
-
-  const RenderContext& ctx_;
-  const Style& s_;
-  Fonts& fonts_;
-  HPDF_Doc pdf_;
-  HaruErrors& errors_;
-  double width_ = 0, height_ = 0;
-
-  Layout out_;
-  const Chapter* chapter_ = nullptr;
-  int chapter_index_ = 0;
-  double pending_space_ = 0;
-  bool pending_new_page_ = false;
-  std::vector<std::string> pending_anchors_;
-  std::vector<Op> pending_marker_;  // list marker: ops with y relative to the baseline
-  size_t quote_starts_ = 0;  // rules (innermost) that begin with the next item
-  bool tight_ = false;  // inside an item of a tight list: paragraphs add no space
-  double scale_ = 1;
-  Rgb text_color_;
-  std::vector<LinkTarget> links_;  // of the paragraph being set
-  std::set<std::string> anchors_;  // every heading, chapter and footnote id
-  std::set<std::pair<std::string, uint32_t>> warned_chars_;
-  double pending_kern_ = 0;  // see add_text
-
-  std::map<std::string, LoadedImage> images_;
-};
-
-// ---------------------------------------------------------------------------------------
-// Inline text to words
-// ---------------------------------------------------------------------------------------
+Typesetter::~Typesetter() { close_breaker(breaker_); }
 
 int Typesetter::add_link(const std::string& url) {
   LinkTarget t;
@@ -225,459 +83,6 @@ int Typesetter::add_link(const std::string& url) {
   return int(links_.size() - 1);
 }
 
-void Typesetter::add_text(const std::string& text, const SpanStyle& st, const SourcePos& pos,
-                          std::vector<Word>& words, bool& open) {
-  const FontFace want = st.face();
-  size_t i = 0;
-  while (i < text.size()) {
-    char32_t cp = utf8_decode(text, i);
-    if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r') {
-      if (!words.empty() && !words.back().hard_break && words.back().space == 0 &&
-          !words.back().frags.empty()) {
-        words.back().space = -1;  // measured later with this face
-        words.back().space_face = want;
-        words.back().space_size = st.size;
-      }
-      open = false;
-      continue;
-    }
-    if (ignorable(cp)) continue;
-    FontFace face = fonts_.pick(want, cp);
-    if (face == kFaceCount) {
-      if (warned_chars_.insert({pos.file ? *pos.file : "", pos.line * 100000u + pos.col}).second) {
-        char buf[160];
-        std::string ch;
-        utf8_append(ch, cp);
-        std::snprintf(buf, sizeof buf,
-                      cp > 0xFFFF ? "character U+%04X (%s) lies outside the Basic "
-                                    "Multilingual Plane, which libharu cannot draw; shown as "
-                                    "\uFFFD"
-                                  : "no PDF font has character U+%04X (%s); shown as \uFFFD",
-                      unsigned(cp), ch.c_str());
-        ctx_.diag.warning(pos, buf);
-      }
-      cp = 0xFFFD;
-      face = fonts_.pick(want, cp);
-      if (face == kFaceCount) {
-        cp = '?';
-        face = want;
-      }
-    }
-    if (!open) {
-      words.emplace_back();
-      open = true;
-    }
-    Word& w = words.back();
-    Frag f;
-    f.face = face;
-    f.size = st.size;
-    f.color = st.link >= 0 && st.color_links ? s_.link_color : st.color;
-    f.link = st.link;
-    f.rise = st.rise;
-    f.strike = st.strike;
-    // A superscript set right after text starts a little away from it (TeX's italic
-    // correction does the same), which also lets a reader, and pdftotext, see "e" and
-    // "iπ" in e^iπ, or "note" and "1" in note¹, as two words.
-    if (pending_kern_ > 0 && !w.frags.empty()) {
-      f.kern = pending_kern_;
-      w.frags.push_back(f);
-    } else if (w.frags.empty() || !w.frags.back().same_look(f)) {
-      w.frags.push_back(f);
-    }
-    pending_kern_ = 0;
-    utf8_append(w.frags.back().text, cp);
-  }
-}
-
-void Typesetter::collect_words(const std::vector<Inline>& inlines, SpanStyle st,
-                               std::vector<Word>& words) {
-  bool open = !words.empty() && words.back().space == 0 && !words.back().hard_break;
-  // Words continue across inline boundaries ("foo*bar*" is one word); `open` tracks that.
-  struct Walker {
-    Typesetter& t;
-    std::vector<Word>& words;
-    bool& open;
-    void walk(const std::vector<Inline>& ins, SpanStyle st) {
-      for (const Inline& in : ins) one(in, st);
-    }
-    void one(const Inline& in, SpanStyle st) {
-      switch (in.kind) {
-        case InlineKind::Text: t.add_text(in.literal, st, in.pos, words, open); break;
-        case InlineKind::Emph: st.italic = !st.italic; walk(in.children, st); break;
-        case InlineKind::Strong: st.bold = true; walk(in.children, st); break;
-        case InlineKind::Strike: st.strike = true; walk(in.children, st); break;
-        case InlineKind::Superscript:
-          t.pending_kern_ = st.size * 0.12;
-          st.rise += st.size * 0.33;
-          st.size *= 0.7;
-          walk(in.children, st);
-          t.pending_kern_ = 0;
-          break;
-        case InlineKind::Subscript:
-          t.pending_kern_ = st.size * 0.12;
-          st.rise -= st.size * 0.15;
-          st.size *= 0.7;
-          walk(in.children, st);
-          t.pending_kern_ = 0;
-          break;
-        case InlineKind::Small: st.size *= 0.85; walk(in.children, st); break;
-        case InlineKind::Kbd:
-        case InlineKind::Code: {
-          st.family = Family::Mono;
-          st.size *= 0.9;
-          st.bold = in.kind == InlineKind::Kbd ? true : st.bold;
-          if (st.link < 0) st.color = t.s_.inline_code_color;
-          if (in.kind == InlineKind::Code) t.add_text(in.literal, st, in.pos, words, open);
-          else walk(in.children, st);
-          break;
-        }
-        case InlineKind::Link: {
-          int link = t.add_link(in.url);
-          // Two links that touch ("[a](x)[b](y)") get a hair space between them, so that
-          // a reader (and text extraction) sees where one ends and the next begins.
-          if (open && !words.empty() && !words.back().frags.empty() &&
-              words.back().frags.back().link >= 0 && link >= 0) {
-            words.back().space = -2;
-            words.back().space_face = st.face();
-            words.back().space_size = st.size;
-            open = false;
-          }
-          if (link >= 0) st.link = link;
-          walk(in.children, st);
-          break;
-        }
-        case InlineKind::Image: {
-          // An image inside running text sits on the baseline at the height of the text
-          // (block images are taken out of paragraphs before this); one that cannot be
-          // shown leaves its alt text.
-          LoadedImage li = t.chapter_ ? t.load_image(in) : LoadedImage{};
-          if (!li.image) {
-            SpanStyle alt = st;
-            alt.italic = true;
-            walk(in.children, alt);
-            break;
-          }
-          Frag f;
-          f.image = li.image;
-          f.image_height = st.size * 1.15;
-          f.width = f.image_height * li.width / std::max(1, li.height);
-          f.size = st.size;
-          f.link = st.link;
-          f.text = plain_text(in.children);
-          if (!open) {
-            words.emplace_back();
-            open = true;
-          }
-          words.back().frags.push_back(f);
-          break;
-        }
-        case InlineKind::SoftBreak: t.add_text(" ", st, in.pos, words, open); break;
-        case InlineKind::HardBreak:
-          if (words.empty()) words.emplace_back();
-          words.back().hard_break = true;
-          words.back().space = 0;
-          open = false;
-          break;
-        case InlineKind::FootnoteRef: {
-          const Chapter* ch = t.chapter_;
-          if (!ch || in.note < 1 || size_t(in.note) > ch->footnotes.size()) {
-            t.add_text("[" + in.literal + "]", st, in.pos, words, open);
-            break;
-          }
-          const Footnote& fn = ch->footnotes[size_t(in.note) - 1];
-          SpanStyle sup = st;
-          sup.rise += st.size * 0.33;
-          sup.size *= 0.7;
-          LinkTarget target{true, fn.id};
-          t.links_.push_back(target);
-          sup.link = int(t.links_.size() - 1);
-          t.pending_kern_ = st.size * 0.12;
-          t.add_text(std::to_string(in.note), sup, in.pos, words, open);
-          if (!words.empty()) words.back().anchors.push_back("ref-" + fn.id);
-          break;
-        }
-      }
-    }
-  };
-  Walker w{*this, words, open};
-  w.walk(inlines, st);
-}
-
-void Typesetter::measure(std::vector<Word>& words) {
-  for (Word& w : words) {
-    w.width = 0;
-    for (Frag& f : w.frags) {
-      if (!f.image) f.width = fonts_.width(f.face, f.size, f.text);
-      w.width += f.kern + f.width;
-    }
-    if (w.space == -2) w.space = w.space_size / 6;
-    else if (w.space < 0) w.space = fonts_.width(w.space_face, w.space_size, " ");
-  }
-  // Trailing space of the last word means nothing.
-  if (!words.empty()) words.back().space = 0;
-}
-
-// Splits words wider than `width` into pieces that fit, preferring to break after
-// punctuation in URLs and paths so that whole words survive text extraction.
-void Typesetter::split_wide(std::vector<Word>& words, double width) {
-  std::vector<Word> out;
-  out.reserve(words.size());
-  for (Word& w : words) {
-    if (w.width <= width + kFit || w.frags.empty()) {
-      out.push_back(std::move(w));
-      continue;
-    }
-    // Flatten to characters with their frag index.
-    struct Ch {
-      size_t frag;
-      std::string bytes;
-      double width;  // with the frag's kern for its first character
-      char32_t cp;
-    };
-    std::vector<Ch> chars;
-    for (size_t fi = 0; fi < w.frags.size(); ++fi) {
-      const Frag& f = w.frags[fi];
-      if (f.image) {
-        chars.push_back({fi, f.text, f.kern + f.width, U'\uFFFC'});
-        continue;
-      }
-      size_t i = 0;
-      while (i < f.text.size()) {
-        size_t start = i;
-        char32_t cp = utf8_decode(f.text, i);
-        std::string bytes = f.text.substr(start, i - start);
-        chars.push_back({fi, bytes, fonts_.width(f.face, f.size, bytes) + (start ? 0 : f.kern), cp});
-      }
-    }
-    size_t start = 0;
-    while (start < chars.size()) {
-      double acc = 0;
-      size_t end = start, good = 0;
-      while (end < chars.size() && (acc + chars[end].width <= width + kFit || end == start)) {
-        acc += chars[end].width;
-        char32_t cp = chars[end].cp;
-        ++end;
-        // Not after '-': pdftotext joins a line that ends in a hyphen to the next.
-        if (cp == '/' || cp == '.' || cp == '_' || cp == '?' || cp == '&' || cp == '=' ||
-            cp == ',' || cp == ':' || cp == '#' || cp == '(' || cp == ')' || cp == '[' || cp == ']')
-          good = end;
-      }
-      if (end < chars.size() && good > start && good - start > (end - start) / 3) end = good;
-      Word piece;
-      for (size_t k = start; k < end; ++k) {
-        const Frag& src = w.frags[chars[k].frag];
-        const bool first_of_frag = k == 0 || chars[k - 1].frag != chars[k].frag;
-        if (piece.frags.empty() || k == start || first_of_frag) {
-          Frag f = src;
-          f.text.clear();
-          f.width = 0;
-          if (!first_of_frag || k == start) f.kern = 0;
-          piece.frags.push_back(f);
-        }
-        const double kern = first_of_frag && k != start ? src.kern : 0;
-        piece.frags.back().text += chars[k].bytes;
-        piece.frags.back().width += chars[k].width - (first_of_frag ? src.kern : 0);
-        piece.width += chars[k].width - (first_of_frag ? src.kern : 0) + kern;
-      }
-      if (start == 0) piece.anchors = w.anchors;
-      if (end == chars.size()) {
-        piece.space = w.space;
-        piece.space_face = w.space_face;
-        piece.space_size = w.space_size;
-        piece.hard_break = w.hard_break;
-      }
-      out.push_back(std::move(piece));
-      start = end;
-    }
-  }
-  words = std::move(out);
-}
-
-// Optimal-fit line breaking (minimum total squared slack, the last line of each
-// paragraph free), in the spirit of Knuth and Plass but without hyphenation.
-std::vector<std::pair<size_t, size_t>> Typesetter::break_lines(const std::vector<Word>& words,
-                                                               double width, bool shrink) {
-  std::vector<std::pair<size_t, size_t>> lines;
-  const double inf = std::numeric_limits<double>::infinity();
-  size_t s = 0;
-  const size_t n = words.size();
-  while (s < n) {
-    size_t e = s;
-    while (e < n && !words[e].hard_break) ++e;
-    if (e < n) ++e;
-    const size_t m = e - s;
-    std::vector<double> cost(m + 1, inf);
-    std::vector<size_t> prev(m + 1, 0);
-    cost[0] = 0;
-    for (size_t j = 1; j <= m; ++j) {
-      double natural = 0, shrinkable = 0;
-      for (size_t i = j; i-- > 0;) {
-        natural += words[s + i].width + (i + 1 < j ? words[s + i].space : 0);
-        if (shrink && i + 1 < j) shrinkable += words[s + i].space * kShrink;
-        const double fit = width + shrinkable + kFit;
-        if (natural > fit && i + 1 < j) break;
-        const double slack = width - natural;
-        double c = 40;  // a small price per line: fewer lines win ties
-        if (natural > fit) c += 1e7;
-        else if (slack < 0) c += 16 * slack * slack;  // shrinking is dearer than stretching
-        else if (j < m) c += slack * slack;
-        else if (slack > width * 0.85 && m > 1 && i > 0) c += 300;  // a lonely last word
-        if (cost[i] + c < cost[j]) {
-          cost[j] = cost[i] + c;
-          prev[j] = i;
-        }
-      }
-    }
-    std::vector<std::pair<size_t, size_t>> seg;
-    for (size_t j = m; j > 0; j = prev[j]) seg.push_back({s + prev[j], s + j});
-    lines.insert(lines.end(), seg.rbegin(), seg.rend());
-    s = e;
-  }
-  return lines;
-}
-
-void Typesetter::set_line(const std::vector<Word>& words, size_t b, size_t e, bool last,
-                          double width, Alignment align, double x0, double top, double baseline,
-                          double height, std::vector<Op>& ops) {
-  double natural = 0;
-  int glue = 0;
-  for (size_t k = b; k < e; ++k) {
-    natural += words[k].width;
-    if (k + 1 < e) {
-      natural += words[k].space;
-      if (words[k].space > 0) ++glue;
-    }
-  }
-  double x = x0, extra = 0;
-  const double slack = width - natural;
-  if (align == Alignment::Center) x += std::max(0.0, slack / 2);
-  else if (align == Alignment::Right) x += std::max(0.0, slack);
-  else if (align == Alignment::Justify && glue > 0 && slack < 0) {
-    extra = slack / glue;  // the breaker chose to shrink this line's spaces
-  } else if (align == Alignment::Justify && !last && glue > 0 && slack > 0) {
-    extra = slack / glue;
-    // Spaces stretched to more than about twice their width leave rivers
-    // of white; such a line (a short list item without a hyphenation point) is better
-    // left ragged.
-    double size = words[b].frags.empty() ? 10 : words[b].frags.front().size;
-    if (extra > size * 0.4) extra = 0;
-  }
-  int text_op = -1;  // the last text op, to extend across a plain space
-  int link = -1;
-  double link_x = 0, link_end = 0;
-  auto close_link = [&]() {
-    if (link < 0) return;
-    Op op;
-    op.kind = links_[size_t(link)].internal ? Op::GoTo : Op::Uri;
-    op.text = links_[size_t(link)].target;
-    op.x = link_x;
-    op.y = top;
-    op.w = link_end - link_x;
-    op.h = height;
-    ops.push_back(op);
-    link = -1;
-  };
-  for (size_t k = b; k < e; ++k) {
-    const Word& w = words[k];
-    for (const std::string& a : w.anchors) {
-      Op op;
-      op.kind = Op::Anchor;
-      op.text = a;
-      op.y = top;
-      ops.push_back(op);
-    }
-    for (size_t fi = 0; fi < w.frags.size(); ++fi) {
-      const Frag& f = w.frags[fi];
-      x += f.kern;
-      if (f.link != link) {
-        close_link();
-        if (f.link >= 0) {
-          link = f.link;
-          link_x = x;
-        }
-      }
-      if (f.image) {
-        Op img;
-        img.kind = Op::Image;
-        img.image = f.image;
-        img.x = x;
-        img.w = f.width;
-        img.h = f.image_height;
-        img.y = baseline + f.size * 0.22 - f.image_height;
-        img.text = f.text;
-        ops.push_back(img);
-        text_op = -1;
-        x += f.width;
-        if (link >= 0) link_end = x;
-        continue;
-      }
-      HPDF_Font font = fonts_.font(f.face);
-      bool merged = false;
-      if (fi == 0 && k > b && text_op >= 0 && extra == 0) {
-        const Word& pw = words[k - 1];
-        Op& prev = ops[size_t(text_op)];
-        const Frag& pf = pw.frags.back();
-        if (pw.space > 0 && pf.same_look(f) && pw.space_face == f.face && pw.space_size == f.size &&
-            prev.font == font && !f.strike) {
-          prev.text += ' ';
-          prev.text += f.text;
-          merged = true;
-        }
-      }
-      if (!merged && !f.text.empty()) {
-        Op op;
-        op.kind = Op::Text;
-        op.x = x;
-        op.y = baseline - f.rise;
-        op.font = font;
-        op.size = f.size;
-        op.color = f.color;
-        op.text = f.text;
-        ops.push_back(op);
-        text_op = int(ops.size() - 1);
-      }
-      if (f.strike) {
-        Op line;
-        line.kind = Op::Line;
-        line.x = x;
-        line.y = baseline - f.rise - f.size * 0.3;
-        line.w = f.width;
-        line.size = f.size * 0.06;
-        line.color = f.color;
-        ops.push_back(line);
-        text_op = -1;
-      }
-      x += f.width;
-      if (link >= 0) link_end = x;
-    }
-    if (k + 1 < e) {
-      x += w.space + (w.space > 0 ? extra : 0);
-      const Frag* next = words[k + 1].frags.empty() ? nullptr : &words[k + 1].frags.front();
-      if (link >= 0 && next && next->link == link) link_end = x;
-    }
-  }
-  close_link();
-}
-
-std::vector<std::vector<Op>> Typesetter::set_lines(std::vector<Word> words, double width,
-                                                   Alignment align, double line_height,
-                                                   double size) {
-  measure(words);
-  split_wide(words, width);
-  std::vector<std::vector<Op>> out;
-  const double baseline = (line_height + size * 0.72) / 2;
-  for (auto [b, e] : break_lines(words, width, align == Alignment::Justify)) {
-    std::vector<Op> ops;
-    bool last = e == words.size() || words[e - 1].hard_break;
-    set_line(words, b, e, last, width, align, 0, 0, baseline, line_height, ops);
-    out.push_back(std::move(ops));
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------
-// Blocks
-// ---------------------------------------------------------------------------------------
 
 void Typesetter::emit(Item item, const Box& box, double baseline) {
   item.space_before = std::max(item.space_before, pending_space_);
@@ -718,11 +123,12 @@ void Typesetter::emit(Item item, const Box& box, double baseline) {
 void Typesetter::paragraph(const std::vector<Inline>& inlines, const Box& box, SpanStyle st,
                            Alignment align, double leading, bool keep_all) {
   links_.clear();
-  std::vector<Word> words;
-  collect_words(inlines, st, words);
-  if (words.empty()) return;
+  SetText t;
+  collect(inlines, st, t.text);
+  if (t.text.text.find_first_not_of(' ') == std::string::npos && t.text.objects.empty()) return;
+  t.text.direction = direction_of(inlines);
   const double lh = st.size * leading;
-  auto lines = set_lines(std::move(words), box.w, align, lh, st.size);
+  auto lines = set_lines(t, box.w, align, lh, st.size);
   const size_t n = lines.size();
   const double baseline = (lh + st.size * 0.72) / 2;
   for (size_t i = 0; i < n; ++i) {
@@ -830,7 +236,7 @@ void Typesetter::heading(const Block& b, const Box& box) {
 Box Typesetter::indented(const Box& box, double by) const {
   Box inner = box;
   double step = std::max(0.0, std::min(by, box.w - width_ / 3));
-  inner.x += step;
+  if (!box.rtl) inner.x += step;  // a right-to-left block indents from the right
   inner.w -= step;
   return inner;
 }
@@ -838,34 +244,32 @@ Box Typesetter::indented(const Box& box, double by) const {
 void Typesetter::list(const Block& b, const Box& box, int depth) {
   static const char* bullets[] = {"\u2022", "\u25E6", "\u25AA"};
   const double indent = s_.list_indent * (b.list.ordered ? 1.2 : 1) * scale_;
-  Box inner = indented(box, indent);
+  Box outer = box;
+  outer.rtl = block_rtl(b);
+  Box inner = indented(outer, indent);
   int number = b.list.start;
   for (const ListItem& item : b.items) {
     space(b.list.tight ? s_.list_item_space * scale_ : s_.paragraph_space * scale_);
-    Op marker;
-    marker.kind = Op::Text;
-    marker.size = s_.body_size * scale_;
-    marker.color = text_color_;
+    double size = s_.body_size * scale_;
     std::string text;
-    FontFace face = kSerif;
     if (item.task != TaskState::None) {
       text = item.task == TaskState::Checked ? "\u2611" : "\u2610";
-      face = fonts_.pick(kSerif, 0x2610);
-      if (face == kFaceCount) {
-        face = kSerif;
-        text = item.task == TaskState::Checked ? "[x]" : "[ ]";
-      }
-      marker.size *= 1.1;
+      if (!fonts_.pick(kSerif, 0x2610, HB_SCRIPT_COMMON)) text = item.task == TaskState::Checked ? "[x]" : "[ ]";
+      size *= 1.1;
     } else if (b.list.ordered) {
       text = std::to_string(number) + (b.list.delimiter == ')' ? ")" : ".");
+      // A right-to-left list reads "1." as ".1" from the right: the number comes first.
+      if (outer.rtl) text = "\u200F" + text + "\u200F";
     } else {
       text = bullets[depth % 3];
     }
-    marker.font = fonts_.font(face);
-    marker.text = text;
-    marker.x = inner.x - fonts_.width(face, marker.size, text) - marker.size * 0.45;
-    marker.y = 0;
-    pending_marker_ = {marker};
+    // The marker stands in the margin the indent leaves: left of the text, or right of
+    // it in a right-to-left list.
+    std::vector<Op> marker;
+    const double w = label(text, kSerif, size, text_color_, 0, 0, marker);
+    const double x = outer.rtl ? inner.x + inner.w + size * 0.45 : inner.x - w - size * 0.45;
+    for (Op& op : marker) op.x += x;
+    pending_marker_ = std::move(marker);
     ++number;
     const bool saved_tight = tight_;
     tight_ = b.list.tight;
@@ -884,374 +288,6 @@ void Typesetter::list(const Block& b, const Box& box, int depth) {
   space(tight_ ? s_.list_item_space * scale_ : s_.paragraph_space * scale_);
 }
 
-void Typesetter::code_block(const std::string& text, const Box& box) {
-  const double size = s_.code_size * scale_;
-  const double lh = size * s_.code_leading;
-  const double pad = s_.code_padding;
-  const FontFace face = kMono;
-  const std::string mark = "\u21AA ";
-  const double mark_w = fonts_.width(face, size, mark);
-  const double avail = box.w - 2 * pad;
-  // Expand tabs to stops of 4 and split into lines.
-  std::vector<std::string> lines;
-  {
-    std::string line;
-    size_t col = 0, i = 0;
-    while (i < text.size()) {
-      size_t start = i;
-      char32_t cp = utf8_decode(text, i);
-      if (cp == '\n') {
-        lines.push_back(line);
-        line.clear();
-        col = 0;
-      } else if (cp == '\t') {
-        do {
-          line += ' ';
-          ++col;
-        } while (col % 4);
-      } else {
-        line.append(text, start, i - start);
-        ++col;
-      }
-    }
-    if (!line.empty()) lines.push_back(line);
-  }
-  if (lines.empty()) lines.push_back("");
-  // Wrap each line by measured width; continuation lines start with a visible mark.
-  struct Row {
-    std::vector<Word> words;  // one word per font run
-    bool continued = false;
-  };
-  std::vector<Row> rows;
-  SpanStyle st;
-  st.family = Family::Mono;
-  st.size = size;
-  st.color = s_.code_color;
-  for (const std::string& line : lines) {
-    // Characters with their faces and widths.
-    struct Ch {
-      std::string bytes;
-      FontFace face;
-      double width;
-      char32_t cp;
-    };
-    std::vector<Ch> chars;
-    size_t i = 0;
-    while (i < line.size()) {
-      size_t start = i;
-      char32_t cp = utf8_decode(line, i);
-      if (ignorable(cp)) continue;
-      if (cp == ' ') {
-        chars.push_back({" ", face, fonts_.width(face, size, " "), cp});
-        continue;
-      }
-      std::vector<Word> probe;
-      bool open = false;
-      add_text(line.substr(start, i - start), st, SourcePos{}, probe, open);
-      if (probe.empty() || probe[0].frags.empty()) continue;
-      const Frag& f = probe[0].frags[0];
-      chars.push_back({f.text, f.face, fonts_.width(f.face, size, f.text), cp});
-    }
-    size_t start = 0;
-    bool continued = false;
-    do {
-      const double limit = continued ? avail - mark_w : avail;
-      double acc = 0;
-      size_t end = start, good = 0;
-      while (end < chars.size() && (acc + chars[end].width <= limit || end == start)) {
-        acc += chars[end].width;
-        ++end;
-        char32_t cp = chars[end - 1].cp;
-        if (end < chars.size() && (cp == ' ' || cp == '/' || cp == ',' || cp == '(' ||
-                                   cp == '.' || cp == '='))
-          good = end;
-      }
-      if (end < chars.size() && good > start && good - start > (end - start) / 2) end = good;
-      Row row;
-      row.continued = continued;
-      Word w;
-      for (size_t k = start; k < end; ++k) {
-        if (w.frags.empty() || w.frags.back().face != chars[k].face) {
-          Frag f;
-          f.face = chars[k].face;
-          f.size = size;
-          f.color = s_.code_color;
-          w.frags.push_back(f);
-        }
-        w.frags.back().text += chars[k].bytes;
-        w.frags.back().width += chars[k].width;
-        w.width += chars[k].width;
-      }
-      row.words.push_back(std::move(w));
-      rows.push_back(std::move(row));
-      start = end;
-      continued = true;
-    } while (start < chars.size());
-  }
-  space(s_.paragraph_space * scale_);
-  const double baseline_in_line = (lh + size * 0.72) / 2;
-  for (size_t r = 0; r < rows.size(); ++r) {
-    const bool first = r == 0, last = r + 1 == rows.size();
-    Item item;
-    const double top = first ? pad : 0;
-    item.height = lh + top + (last ? pad : 0);
-    Op bg;
-    bg.kind = Op::Fill;
-    bg.x = box.x;
-    bg.y = 0;
-    bg.w = box.w;
-    bg.h = item.height;
-    bg.color = s_.code_background;
-    item.ops.push_back(bg);
-    double x = box.x + pad;
-    const double baseline = top + baseline_in_line;
-    if (rows[r].continued) {
-      Op m;
-      m.kind = Op::Text;
-      m.font = fonts_.font(face);
-      m.size = size;
-      m.color = Rgb{0.55, 0.55, 0.55};
-      m.text = mark.substr(0, mark.size() - 1);
-      m.x = x;
-      m.y = baseline;
-      item.ops.push_back(m);
-      x += mark_w;
-    }
-    for (const Frag& f : rows[r].words[0].frags) {
-      Op op;
-      op.kind = Op::Text;
-      op.font = fonts_.font(f.face);
-      op.size = size;
-      op.color = f.color;
-      op.text = f.text;
-      op.x = x;
-      op.y = baseline;
-      item.ops.push_back(op);
-      x += f.width;
-    }
-    // Short blocks stay whole; long ones may break, but not right after the first line
-    // or right before the last.
-    item.keep_with_next = rows.size() <= 6 || r == 0 || r + 2 == rows.size();
-    emit(std::move(item), box, baseline);
-  }
-  space(s_.paragraph_space * scale_);
-}
-
-void Typesetter::table(const TableData& t, const Box& box) {
-  const size_t ncols = std::max<size_t>(1, t.columns());
-  const double size = s_.table_size * scale_;
-  const double lh = size * 1.35;
-  const double pad = s_.table_padding;
-  // Words of every cell, and each column's narrowest and widest natural width.
-  struct Cell {
-    std::vector<Word> words;
-    std::vector<LinkTarget> links;
-    size_t col = 0, span = 1;
-    bool header = false;
-  };
-  std::vector<std::vector<Cell>> rows;
-  std::vector<double> min_w(ncols, 2 * pad + size), max_w(ncols, 2 * pad + size);
-  for (const TableRow& row : t.rows) {
-    std::vector<Cell> cells;
-    size_t col = 0;
-    for (const TableCell& tc : row.cells) {
-      if (col >= ncols) break;
-      Cell c;
-      c.col = col;
-      c.span = std::clamp<size_t>(size_t(std::max(1, tc.colspan)), 1, ncols - col);
-      c.header = tc.header || row.header;
-      SpanStyle st;
-      st.size = size;
-      st.color = text_color_;
-      st.bold = c.header;
-      links_.clear();
-      collect_words(tc.inlines, st, c.words);
-      measure(c.words);
-      c.links = links_;
-      if (c.span == 1) {
-        double widest = 0, line = 0;
-        for (const Word& w : c.words) {
-          widest = std::max(widest, w.width);
-          line += w.width + w.space;
-          if (w.hard_break) {
-            max_w[col] = std::max(max_w[col], line + 2 * pad);
-            line = 0;
-          }
-        }
-        min_w[col] = std::max(min_w[col], std::min(widest, box.w / 3) + 2 * pad);
-        max_w[col] = std::max(max_w[col], line + 2 * pad);
-      }
-      col += c.span;
-      cells.push_back(std::move(c));
-    }
-    rows.push_back(std::move(cells));
-  }
-  double sum_min = 0, sum_max = 0;
-  for (size_t c = 0; c < ncols; ++c) {
-    max_w[c] = std::max(max_w[c], min_w[c]);
-    sum_min += min_w[c];
-    sum_max += max_w[c];
-  }
-  std::vector<double> widths(ncols);
-  if (sum_max <= box.w) {
-    widths = max_w;
-  } else if (sum_min <= box.w) {
-    // Every column gets its narrowest width, then the room left is shared out fairly:
-    // columns that want little more than that (labels, numbers) get all of it, the
-    // wordy ones split the rest.
-    widths = min_w;
-    std::vector<size_t> order(ncols);
-    for (size_t c = 0; c < ncols; ++c) order[c] = c;
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      return max_w[a] - min_w[a] < max_w[b] - min_w[b];
-    });
-    double room = box.w - sum_min;
-    for (size_t k = 0; k < ncols; ++k) {
-      const size_t c = order[k];
-      const double grant = std::min(max_w[c] - min_w[c], room / double(ncols - k));
-      widths[c] += grant;
-      room -= grant;
-    }
-  } else {
-    for (size_t c = 0; c < ncols; ++c) widths[c] = min_w[c] * box.w / sum_min;
-  }
-  double total = 0;
-  for (double w : widths) total += w;
-  // A table wider than half the measure fills it; a small one keeps its natural width.
-  if (total > box.w * 0.5 && total < box.w) {
-    for (double& w : widths) w *= box.w / total;
-    total = box.w;
-  }
-  std::vector<double> col_x(ncols + 1, box.x);
-  for (size_t c = 0; c < ncols; ++c) col_x[c + 1] = col_x[c] + widths[c];
-
-  space(s_.paragraph_space * scale_ + 2);
-  int header_group = -1;
-  bool any_header = false;
-  for (size_t r = 0; r < rows.size(); ++r) {
-    const bool header = r < t.rows.size() && t.rows[r].header;
-    Item item;
-    double height = lh + 2 * pad;
-    std::vector<std::vector<std::vector<Op>>> cell_lines;
-    for (Cell& c : rows[r]) {
-      const double w = col_x[c.col + c.span] - col_x[c.col] - 2 * pad;
-      links_ = c.links;
-      Alignment align = Alignment::Left;
-      if (c.col < t.aligns.size()) {
-        if (t.aligns[c.col] == Align::Center) align = Alignment::Center;
-        else if (t.aligns[c.col] == Align::Right) align = Alignment::Right;
-      }
-      std::vector<Word> words = c.words;
-      split_wide(words, w);
-      std::vector<std::vector<Op>> lines;
-      const double baseline = (lh + size * 0.72) / 2;
-      for (auto [b, e] : break_lines(words, w)) {
-        std::vector<Op> ops;
-        set_line(words, b, e, true, w, align, 0, 0, baseline, lh, ops);
-        lines.push_back(std::move(ops));
-      }
-      height = std::max(height, double(lines.size()) * lh + 2 * pad);
-      cell_lines.push_back(std::move(lines));
-    }
-    const bool last = r + 1 == rows.size();
-    if (!header && height > height_ / 3) {
-      // A row taller than a third of a page is set line by line, so that it can go on
-      // over a page break (with the head repeated) instead of running off the page.
-      size_t nlines = 1;
-      for (const auto& lines : cell_lines) nlines = std::max(nlines, lines.size());
-      for (size_t li = 0; li < nlines; ++li) {
-        Item slice;
-        const double top = li == 0 ? pad : 0;
-        slice.height = lh + top + (li + 1 == nlines ? pad : 0);
-        for (size_t k = 0; k < rows[r].size(); ++k) {
-          if (li >= cell_lines[k].size()) continue;
-          for (Op op : cell_lines[k][li]) {
-            op.x += col_x[rows[r][k].col] + pad;
-            op.y += top;
-            slice.ops.push_back(op);
-          }
-        }
-        auto rule = [&](double y, double weight) {
-          Op line;
-          line.kind = Op::Line;
-          line.x = box.x;
-          line.y = y;
-          line.w = total;
-          line.size = weight;
-          line.color = s_.table_rule_color;
-          slice.ops.push_back(line);
-        };
-        if (r == 0 && li == 0) rule(0, 0.9);
-        if (li + 1 == nlines) rule(slice.height, last ? 0.9 : 0.25);
-        slice.keep_with_next = li == 0 || li + 2 == nlines;
-        if (any_header) slice.header = header_group;
-        emit(std::move(slice), box, top + (lh + size * 0.72) / 2);
-      }
-      continue;
-    }
-    if (header) {
-      Op bg;
-      bg.kind = Op::Fill;
-      bg.x = box.x;
-      bg.w = total;
-      bg.h = height;
-      bg.color = s_.table_header_background;
-      item.ops.push_back(bg);
-    }
-    for (size_t k = 0; k < rows[r].size(); ++k) {
-      const Cell& c = rows[r][k];
-      for (size_t li = 0; li < cell_lines[k].size(); ++li)
-        for (Op op : cell_lines[k][li]) {
-          op.x += col_x[c.col] + pad;
-          op.y += pad + double(li) * lh;
-          item.ops.push_back(op);
-        }
-    }
-    // Rules in the booktabs manner: heavier above and below the table and under the
-    // head, hairlines between body rows, none between columns.
-    auto rule = [&](double y, double weight) {
-      Op line;
-      line.kind = Op::Line;
-      line.x = box.x;
-      line.y = y;
-      line.w = total;
-      line.size = weight;
-      line.color = s_.table_rule_color;
-      item.ops.push_back(line);
-    };
-    const bool next_is_body = !last && !(r + 1 < t.rows.size() && t.rows[r + 1].header);
-    if (r == 0) rule(0, 0.9);
-    if (header && next_is_body) rule(height, 0.6);
-    else if (last) rule(height, 0.9);
-    else rule(height, 0.25);
-    item.height = height;
-    if (header) {
-      any_header = true;
-      item.keep_with_next = true;
-      Item copy = item;
-      copy.space_before = 0;
-      if (header_group < 0) {
-        out_.headers.emplace_back();
-        header_group = int(out_.headers.size() - 1);
-        if (r != 0) {  // the repeated head needs its own top rule
-          Op line;
-          line.kind = Op::Line;
-          line.x = box.x;
-          line.w = total;
-          line.size = 0.9;
-          line.color = s_.table_rule_color;
-          copy.ops.push_back(line);
-        }
-      }
-      out_.headers[size_t(header_group)].push_back(copy);
-    } else if (any_header) {
-      item.header = header_group;
-    }
-    emit(std::move(item), box, pad + (lh + size * 0.72) / 2);
-  }
-  space(s_.paragraph_space * scale_ + 2);
-}
-
 void Typesetter::alt_frame(const std::string& alt, const Box& box) {
   const double size = s_.body_size * scale_ * 0.9;
   const double lh = size * 1.35;
@@ -1263,9 +299,10 @@ void Typesetter::alt_frame(const std::string& alt, const Box& box) {
   Inline text;
   text.literal = alt;
   links_.clear();
-  std::vector<Word> words;
-  collect_words({text}, st, words);
-  auto lines = set_lines(std::move(words), box.w - 2 * pad, Alignment::Center, lh, size);
+  SetText t;
+  collect({text}, st, t.text);
+  t.text.direction = direction_of({text});
+  auto lines = set_lines(t, box.w - 2 * pad, Alignment::Center, lh, size);
   Item item;
   item.height = double(lines.size()) * lh + 2 * pad;
   Op frame;
@@ -1377,6 +414,7 @@ void Typesetter::image(const Inline& img, const std::vector<Inline>& caption, co
     op.w = w;
     op.h = h;
     item.ops.push_back(op);
+    alt_text(item.ops, item.ops.size() - 1);
     if (link >= 0) {
       Op l;
       l.kind = link_target.internal ? Op::GoTo : Op::Uri;
@@ -1426,8 +464,10 @@ void Typesetter::block(const Block& b, const Box& box) {
     case BlockKind::Paragraph: paragraph_with_images(b.inlines, box); break;
     case BlockKind::Heading: heading(b, box); break;
     case BlockKind::BlockQuote: {
-      Box inner = indented(box, s_.quote_indent);
-      inner.rules.push_back(box.x + s_.quote_rule_width / 2);
+      Box outer = box;
+      outer.rtl = block_rtl(b);
+      Box inner = indented(outer, s_.quote_indent);
+      inner.rules.push_back(outer.rtl ? box.x + box.w - s_.quote_rule_width / 2 : box.x + s_.quote_rule_width / 2);
       Rgb saved = text_color_;
       text_color_ = s_.quote_color;
       space(s_.paragraph_space * scale_);
@@ -1535,109 +575,6 @@ void Typesetter::title_block(const Metadata& meta, const std::string& anchor, in
   }
 }
 
-void Typesetter::toc() {
-  struct Entry {
-    int level;
-    std::string title, anchor;
-  };
-  std::vector<Entry> entries;
-  const bool book = ctx_.doc.is_book();
-  for (const Chapter& ch : ctx_.doc.chapters) {
-    if (book && !ch.meta.title.empty()) entries.push_back({0, ch.meta.title, ch.id});
-    std::function<void(const std::vector<Block>&)> scan = [&](const std::vector<Block>& bs) {
-      for (const Block& b : bs) {
-        if (b.kind == BlockKind::Heading && b.level <= ctx_.options.toc_depth && !b.id.empty()) {
-          std::string t = plain_text(b.inlines);
-          if (t.find_first_not_of(" \t\n") != std::string::npos) entries.push_back({b.level, t, b.id});
-        } else if (b.kind == BlockKind::Div) {
-          scan(b.children);
-        }
-      }
-    };
-    scan(ch.blocks);
-  }
-  if (entries.empty()) return;
-  int min_level = 6;
-  for (const Entry& e : entries) min_level = std::min(min_level, e.level);
-  Box box{0, width_, {}};
-  {
-    SpanStyle st;
-    st.family = Family::Sans;
-    st.bold = true;
-    st.size = s_.heading_sizes[1];
-    st.color = s_.heading_color;
-    Inline in;
-    in.literal = "Contents";
-    space(s_.heading_space_before);
-    paragraph({in}, box, st, Alignment::Left, 1.25, true);
-    space(s_.heading_space_after + 4);
-  }
-  const double size = s_.body_size;
-  const double lh = size * 1.5;
-  const double number_w = fonts_.width(kSerif, size, "0000");
-  for (const Entry& e : entries) {
-    const double indent = (e.level - min_level) * 14.0;
-    SpanStyle st;
-    st.size = size;
-    st.color = s_.body_color;
-    st.bold = e.level == min_level && book;
-    Inline in;
-    in.literal = e.title;
-    links_.clear();
-    std::vector<Word> words;
-    collect_words({in}, st, words);
-    auto lines = set_lines(std::move(words), width_ - indent - number_w - 12, Alignment::Left, lh, size);
-    Item item;
-    item.height = double(lines.size()) * lh;
-    item.space_before = e.level == min_level ? 3 : 0;
-    for (size_t i = 0; i < lines.size(); ++i)
-      for (Op op : lines[i]) {
-        op.x += indent;
-        op.y += double(i) * lh;
-        item.ops.push_back(op);
-      }
-    // Dot leaders from the end of the title to the page number.
-    double text_end = indent;
-    for (const Op& op : lines.back()) {
-      if (op.kind != Op::Text) continue;
-      HPDF_TextWidth tw = HPDF_Font_TextWidth(op.font, reinterpret_cast<const HPDF_BYTE*>(op.text.data()),
-                                              HPDF_UINT(op.text.size()));
-      text_end = std::max(text_end, indent + op.x + tw.width * op.size / 1000.0);
-    }
-    const double lead_from = text_end + 6, lead_to = width_;
-    if (lead_to - number_w - lead_from > 10) {
-      Op dots;  // pdf.cpp ends them before the page number once it is known
-      dots.kind = Op::Dots;
-      dots.text = e.anchor;
-      dots.h = size;
-      dots.x = lead_from;
-      dots.w = lead_to - lead_from;
-      dots.y = double(lines.size() - 1) * lh + (lh + size * 0.72) / 2;
-      dots.size = 0.9;
-      dots.color = s_.meta_color;
-      item.ops.push_back(dots);
-    }
-    Op number;
-    number.kind = Op::PageRef;
-    number.font = fonts_.font(kSerif);
-    number.size = size;
-    number.color = s_.body_color;
-    number.text = e.anchor;
-    number.x = width_;
-    number.y = double(lines.size() - 1) * lh + (lh + size * 0.72) / 2;
-    item.ops.push_back(number);
-    Op link;
-    link.kind = Op::GoTo;
-    link.text = e.anchor;
-    link.x = indent;
-    link.w = width_ - indent;
-    link.h = item.height;
-    item.ops.push_back(link);
-    emit(std::move(item), box, lh);
-  }
-  space(s_.title_space_after);
-}
-
 void Typesetter::footnotes(const Chapter& ch) {
   if (ch.footnotes.empty()) return;
   Box box{0, width_, {}};
@@ -1658,21 +595,19 @@ void Typesetter::footnotes(const Chapter& ch) {
   for (const Footnote& fn : ch.footnotes) {
     space(3);
     pending_anchors_.push_back(fn.id);
-    Op marker;
-    marker.kind = Op::Text;
-    marker.font = fonts_.font(kSerif);
-    marker.size = s_.footnote_size;
-    marker.color = s_.link_color;
-    marker.text = std::to_string(fn.number) + ".";
-    marker.x = inner.x - fonts_.width(kSerif, marker.size, marker.text) - 4;
+    std::vector<Op> marker;
+    const std::string number = std::to_string(fn.number) + ".";
+    const double w = label(number, kSerif, s_.footnote_size, s_.link_color, 0, 0, marker);
+    for (Op& op : marker) op.x += inner.x - w - 4;
     Op back;
     back.kind = Op::GoTo;
     back.text = "ref-" + fn.id;
-    back.x = marker.x;
-    back.w = inner.x - marker.x;
+    back.x = inner.x - w - 4;
+    back.w = w + 4;
     back.y = -s_.footnote_size;
     back.h = s_.footnote_size * 1.3;
-    pending_marker_ = {marker, back};
+    marker.push_back(back);
+    pending_marker_ = std::move(marker);
     blocks(fn.blocks, inner);
     if (!pending_marker_.empty()) {
       Item empty;
@@ -1692,8 +627,31 @@ void Typesetter::chapter(const Chapter& ch, size_t index) {
   title_block(ch.meta, ch.id.empty() ? "chapter-" + std::to_string(index + 1) : ch.id,
               book ? 0 : -1);
   if (!book && index == 0 && ctx_.options.toc) toc();
-  blocks(ch.blocks, Box{0, width_, {}});
+  blocks(ch.blocks, Box{0, width_, {}, doc_direction_ == Direction::Rtl});
   footnotes(ch);
+}
+
+void Typesetter::running_head(const Chapter& ch) {
+  // The chapter's title in the head of its pages, shortened with an ellipsis at a cluster
+  // boundary when it is wider than the measure.
+  std::vector<Op> ops;
+  const std::string& title = ch.meta.title;
+  const double size = s_.running_size;
+  if (!title.empty()) {
+    double w = label(title, kSerifItalic, size, s_.running_color, 0, 0, ops);
+    std::string shown = title;
+    while (w > width_ && shown.size() > 4) {
+      size_t cut = shown.size() - 1;
+      while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) --cut;
+      shown.resize(cut);
+      ops.clear();
+      w = label(shown + "\u2026", kSerifItalic, size, s_.running_color, 0, 0, ops);
+    }
+    // A right-to-left title stands at the right.
+    if (first_strong(title) == Direction::Rtl)
+      for (Op& op : ops) op.x += width_ - w;
+  }
+  out_.running_heads.push_back(std::move(ops));
 }
 
 Layout Typesetter::run() {
@@ -1710,7 +668,7 @@ Layout Typesetter::run() {
       }
     };
     scan(ch.blocks);
-    out_.running_titles.push_back(ch.meta.title);
+    running_head(ch);
   }
   if (doc.is_book()) {
     if (!doc.meta.title.empty()) title_block(doc.meta, "", -1);
@@ -1720,7 +678,6 @@ Layout Typesetter::run() {
   return std::move(out_);
 }
 
-}  // namespace
 
 Layout typeset(const RenderContext& ctx, const Style& style, Fonts& fonts, HPDF_Doc pdf,
                HaruErrors& errors) {

@@ -15,7 +15,28 @@
 #include "backends/pdf/fonts.h"
 #include "backends/pdf/style.h"
 
+struct UBreakIterator;
+
 namespace relconv::pdf {
+
+// Glyphs drawn with one font at one size, in visual order (left to right on the page),
+// with the text each group of them stands for: the writer maps a glyph that stands alone
+// for its text through the font's ToUnicode map, and marks a group of several (a
+// reordered Indic cluster) with its ActualText (text_layer.h).
+struct GlyphCluster {
+  uint32_t first = 0, count = 0;  // glyphs [first, first + count)
+  std::string text;               // UTF-8, in logical order
+};
+
+struct Glyphs {
+  int font = -1;                  // index in Fonts::used()
+  std::vector<uint32_t> ids;      // glyph ids of the original font
+  std::vector<float> x, y;        // each glyph's origin from the op's (x, baseline); y up
+  std::vector<GlyphCluster> clusters;
+  double width = 0;               // advance of the whole run
+  bool rtl = false;               // set right to left: its clusters run backwards
+  bool empty() const { return ids.empty(); }
+};
 
 // One drawing operation, in points, relative to the top left of the item's box on the
 // page (x grows right, y grows down).
@@ -24,12 +45,15 @@ struct Op {
   Kind kind = Text;
   // Text, PageRef: (x, baseline); Line: from (x,y) by (w,h); Dots (leaders): from (x, baseline)
   // over w, ending before the page number of anchor `text` set in size h.
+  // PageRef: x is where the number ends (it is set flush right).
   double x = 0, y = 0, w = 0, h = 0;
-  HPDF_Font font = nullptr;
   double size = 0;      // font size, or line width for Line and Stroke
+  FontFace face = kSerif;  // PageRef: the face of the number
   Rgb color;
-  std::string text;     // Text: UTF-8; Uri: the URL; GoTo, Anchor, PageRef: the anchor name;
-                        // Image: its alt text, laid invisibly over it for search and copy
+  std::string text;     // Uri: the URL; GoTo, Anchor, PageRef, Dots: the anchor name;
+                        // Image: its alt text
+  Glyphs glyphs;        // Text
+  bool invisible = false;  // Text: an image's alt text, for search and copy only
   HPDF_Image image = nullptr;
 };
 
@@ -53,12 +77,25 @@ struct Layout {
   std::vector<Item> items;
   std::vector<std::vector<Item>> headers;   // repeated table header rows
   std::vector<OutlineEntry> outline;
-  std::vector<std::string> running_titles;  // per chapter
+  std::vector<std::vector<Op>> running_heads;  // per chapter, shortened to the measure
+};
+
+// What libharu's error handler saw last (it is called instead of longjmp/abort).
+struct HaruErrors {
+  HPDF_STATUS code = 0;
+  HPDF_STATUS detail = 0;
 };
 
 // Lays out the whole document. Warnings (missing glyphs, images) go to ctx.diag.
 Layout typeset(const RenderContext& ctx, const Style& style, Fonts& fonts, HPDF_Doc pdf,
                HaruErrors& errors);
+
+// `text` set on one line in `face` at `size` (page numbers, labels), with its direction
+// from its first strong character and its baseline at (x, y): Text ops appended to `ops`.
+// Returns its width. `breaker`: a line BreakIterator to reuse (shape.h), or nullptr.
+double shape_label(Fonts& fonts, Diagnostics& diag, const std::string& lang, FontFace face, double size,
+                   const Rgb& color, const std::string& text, double x, double y, std::vector<Op>& ops,
+                   bool invisible = false, UBreakIterator** breaker = nullptr);
 
 // URL with every byte outside printable ASCII (and space) percent-encoded, as PDF URI
 // actions need 7-bit ASCII (PDF 32000-1:2008, 12.6.4.7).

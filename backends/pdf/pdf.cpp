@@ -1,5 +1,6 @@
 // The PDF backend: typesets the document (layout.cpp), breaks the items into pages, and
-// draws them with libharu 2.3.0, with an outline, links, running heads and document info.
+// draws them: graphics, images, outline, links and document info with libharu 2.3.0, the
+// text with relconv's own text layer (text_layer.h), which libharu cannot write.
 //
 // libharu facts this file relies on (LIBRARIES.md section 3): the document's encoder must
 // be UTF-8 as well as the fonts' or the info dictionary is garbled; after an error every
@@ -15,10 +16,10 @@
 #include <memory>
 
 #include "backend/backend.h"
-#include "backends/pdf/finish.h"
 #include "backends/pdf/fonts.h"
 #include "backends/pdf/layout.h"
 #include "backends/pdf/style.h"
+#include "backends/pdf/text_layer.h"
 #include "text/utf8.h"
 
 namespace relconv::pdf {
@@ -137,7 +138,8 @@ class Renderer {
     std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, DocDeleter> doc(HPDF_New(on_error, &errors_));
     if (!doc) throw Error("", "libharu could not start a document", kExitInternalError);
     pdf_ = doc.get();
-    // No compression: finish_pdf() deflates every stream, on the --jobs threads.
+    // No compression by libharu: compress_streams() deflates every stream, on the --jobs
+    // threads, before the file is written.
     HPDF_SetCompressionMode(pdf_, HPDF_COMP_NONE);
     HPDF_UseUTFEncodings(pdf_);
     HPDF_SetCurrentEncoder(pdf_, "UTF-8");
@@ -145,10 +147,11 @@ class Renderer {
 
     Style style = load_style(ctx_);
     style_ = &style;
-    Fonts fonts(pdf_, style, ctx_.resources, errors_);
+    lang_ = ctx_.doc.meta.language.empty() ? "en" : ctx_.doc.meta.language;
+    Fonts fonts(style, ctx_.resources, lang_);
     fonts_ = &fonts;
     // The body font is needed for page numbers even in an empty document.
-    fonts.font(kSerif);
+    fonts.face(kSerif);
     Layout layout = typeset(ctx_, style, fonts, pdf_, errors_);
     check();
     const double content_h = style.page_height - style.margin_top - style.margin_bottom;
@@ -165,9 +168,28 @@ class Renderer {
             anchors_[op.text] = {p, style.margin_top + pl.y + op.y};
     }
     check();
-    for (size_t p = 0; p < pages.size(); ++p) draw_page(pages[p], p, layout);
+    // What only the pages know: page numbers, the contents' page references. Then every
+    // glyph is known, and the fonts can be subset before anything is drawn.
+    TextLayer text(pdf_, fonts);
+    text_ = &text;
+    std::vector<std::vector<Op>> furniture(pages.size());
+    for (size_t p = 0; p < pages.size(); ++p) furniture[p] = page_furniture(pages[p], p, layout);
+    for (size_t p = 0; p < pages.size(); ++p) {
+      for (const Placed& pl : pages[p].placed)
+        for (const Op& op : pl.item->ops) {
+          if (op.kind == Op::Text) text.use(op.glyphs);
+          else if (op.kind == Op::PageRef)
+            for (const Op& n : page_ref(op).ops) text.use(n.glyphs);
+        }
+      for (const Op& op : furniture[p]) text.use(op.glyphs);
+    }
+    text.embed();
+    for (size_t p = 0; p < pages.size(); ++p) draw_page(pages[p], p, furniture[p]);
     outline(layout);
     info();
+    text.finish();
+    check();
+    compress_streams(pdf_, ctx_.options.jobs);
     check();
 
     HPDF_SaveToStream(pdf_);
@@ -177,23 +199,12 @@ class Renderer {
     HPDF_UINT32 len = size;
     HPDF_ReadFromStream(pdf_, reinterpret_cast<HPDF_BYTE*>(out.data()), &len);
     out.resize(len);
-    std::map<std::string, DrawnCodes> used;
-    for (const auto& [font, drawn] : used_)
-      if (const char* name = HPDF_Font_GetFontName(font)) {
-        DrawnCodes& codes = used[name];  // fonts of one name share an embedded program
-        codes.resize(drawn.size());
-        for (size_t c = 0; c < drawn.size(); ++c)
-          if (drawn[c]) codes[c] = true;
-      }
     // Reading to the end reports HPDF_STREAM_EOF through the handler: not a failure.
     if (errors_.code == HPDF_STREAM_EOF) errors_ = HaruErrors{};
     check();
-    // libharu's pages, images and its copy of the file go before the file is finished.
-    used_.clear();
+    text_ = nullptr;
     fonts_ = nullptr;
     pdf_ = nullptr;
-    doc.reset();
-    out = finish_pdf(std::move(out), used, ctx_.options.jobs);
   }
 
  private:
@@ -217,7 +228,45 @@ class Renderer {
     return dst;
   }
 
-  void draw_page(const Page& pg, size_t index, const Layout& layout) {
+  // The page's running head (not on a chapter's first page) and number, placed on the page.
+  std::vector<Op> page_furniture(const Page& pg, size_t index, const Layout& layout) {
+    const Style& s = *style_;
+    std::vector<Op> ops;
+    if (!pg.chapter_start && size_t(pg.chapter) < layout.running_heads.size())
+      for (Op op : layout.running_heads[size_t(pg.chapter)]) {
+        op.x += s.margin_left;
+        op.y = s.margin_top * 0.55;
+        ops.push_back(op);
+      }
+    std::vector<Op> number;
+    const double w = shape_label(*fonts_, ctx_.diag, lang_, kSerif, s.running_size, s.running_color,
+                                 std::to_string(index + 1), 0, 0, number);
+    for (Op& op : number) {
+      op.x += (s.page_width - w) / 2;
+      op.y = s.page_height - s.margin_bottom * 0.45;
+      ops.push_back(op);
+    }
+    return ops;
+  }
+
+  struct Label {
+    std::vector<Op> ops;
+    double width = 0;
+  };
+  // The page number an entry of the contents refers to, shaped once.
+  const Label& page_ref(const Op& op) {
+    const std::string key = op.text + '\n' + std::to_string(op.size);
+    auto it = refs_.find(key);
+    if (it != refs_.end()) return it->second;
+    Label l;
+    auto a = anchors_.find(op.text);
+    if (a != anchors_.end())
+      l.width = shape_label(*fonts_, ctx_.diag, lang_, op.face, op.size, op.color,
+                            std::to_string(a->second.first + 1), 0, 0, l.ops);
+    return refs_[key] = std::move(l);
+  }
+
+  void draw_page(const Page& pg, size_t index, const std::vector<Op>& furniture) {
     const Style& s = *style_;
     HPDF_Page page = pages_[index];
     const double left = s.margin_left;
@@ -257,8 +306,11 @@ class Renderer {
             // one path.)
             const double step = 4;
             double end = left + op.x + op.w;
-            if (auto it = anchors_.find(op.text); it != anchors_.end())
-              end -= fonts_->width(kSerif, op.h, std::to_string(it->second.first + 1)) + 5;
+            Op ref;
+            ref.text = op.text;
+            ref.size = op.h;
+            ref.color = s.body_color;
+            if (anchors_.count(op.text)) end -= page_ref(ref).width + 5;
             HPDF_Page_SetRGBFill(page, HPDF_REAL(op.color.r), HPDF_REAL(op.color.g), HPDF_REAL(op.color.b));
             for (double x = std::ceil((left + op.x) / step) * step; x <= end; x += step)
               HPDF_Page_Circle(page, HPDF_REAL(x), HPDF_REAL(to_pdf_y(top)), HPDF_REAL(op.size / 2));
@@ -273,82 +325,22 @@ class Renderer {
         }
       }
     }
-    // Text in one text object per page.
-    HPDF_Page_BeginText(page);
-    HPDF_Font cur_font = nullptr;
-    double cur_size = 0;
-    Rgb cur_color{-1, -1, -1};
-    auto text = [&](HPDF_Font font, double size, const Rgb& color, double x, double baseline_top,
-                    const std::string& str) {
-      if (font != cur_font || size != cur_size) {
-        HPDF_Page_SetFontAndSize(page, font, HPDF_REAL(size));
-        cur_font = font;
-        cur_size = size;
-      }
-      if (color.r != cur_color.r || color.g != cur_color.g || color.b != cur_color.b) {
-        HPDF_Page_SetRGBFill(page, HPDF_REAL(color.r), HPDF_REAL(color.g), HPDF_REAL(color.b));
-        cur_color = color;
-      }
-      HPDF_Page_TextOut(page, HPDF_REAL(x), HPDF_REAL(to_pdf_y(baseline_top)), str.c_str());
-      DrawnCodes& drawn = used_[font];
-      if (drawn.empty()) drawn.resize(65536);
-      for (size_t i = 0; i < str.size();) {
-        const unsigned char c = static_cast<unsigned char>(str[i]);
-        const char32_t cp = c < 0x80 ? (++i, c) : utf8_decode(str, i);
-        if (cp <= 0xFFFF) drawn[cp] = true;
-      }
-    };
+    // Text in one text object per page, drawn by the text layer.
+    text_->begin_page(page, s.page_height);
     for (const Placed& pl : pg.placed) {
       for (const Op& op : pl.item->ops) {
         const double top = s.margin_top + pl.y + op.y;
         if (op.kind == Op::Text) {
-          text(op.font, op.size, op.color, left + op.x, top, op.text);
-        } else if (op.kind == Op::Image && !op.text.empty()) {
-          // The alt text, invisible (rendering mode 3, PDF 32000-1:2008 9.3.6) over the
-          // image: found by search, copied and extracted, the way OCR layers are.
-          // Sized to the image's width where it can be, so that it does not run into the
-          // text beside an inline image. (Squeezing it with Tz instead makes poppler drop
-          // letters it takes for overprinted duplicates.)
-          const std::string alt = clean(op.text);
-          double size = std::min(8.0, std::max(1.0, op.h * 0.8));
-          const double natural = fonts_->width(kSerif, size, alt);
-          if (natural > op.w && natural > 0) size = std::max(1.0, size * op.w / natural);
-          HPDF_Page_SetTextRenderingMode(page, HPDF_INVISIBLE);
-          text(fonts_->font(kSerif), size, s.body_color, left + op.x, top + size, alt);
-          HPDF_Page_SetTextRenderingMode(page, HPDF_FILL);
+          text_->show(op.glyphs, op.size, op.color, left + op.x, top, op.invisible);
         } else if (op.kind == Op::PageRef) {
-          auto it = anchors_.find(op.text);
-          if (it == anchors_.end()) continue;
-          std::string number = std::to_string(it->second.first + 1);
-          double w = fonts_->width(kSerif, op.size, number);
-          text(op.font, op.size, op.color, left + op.x - w, top, number);
+          const Label& number = page_ref(op);
+          for (const Op& n : number.ops)
+            text_->show(n.glyphs, n.size, n.color, left + op.x - number.width + n.x, top, false);
         }
       }
     }
-    // Running head (not on a chapter's first page) and the page number.
-    const double rsize = s.running_size;
-    const std::string& title =
-        size_t(pg.chapter) < layout.running_titles.size() ? layout.running_titles[size_t(pg.chapter)] : "";
-    const double content_w = s.page_width - s.margin_left - s.margin_right;
-    if (!pg.chapter_start && !title.empty()) {
-      std::string shown = clean(title);
-      // Shorten a title wider than the measure, at a character boundary, with an ellipsis.
-      while (fonts_->width(kSerifItalic, rsize, shown) > content_w && shown.size() > 4) {
-        size_t cut = shown.size() - 1;
-        while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) --cut;
-        shown = shown.substr(0, cut);
-        if (fonts_->width(kSerifItalic, rsize, shown + "\u2026") <= content_w) {
-          shown += "\u2026";
-          break;
-        }
-      }
-      text(fonts_->font(kSerifItalic), rsize, s.running_color, left, s.margin_top * 0.55, shown);
-    }
-    std::string number = std::to_string(index + 1);
-    double w = fonts_->width(kSerif, rsize, number);
-    text(fonts_->font(kSerif), rsize, s.running_color, (s.page_width - w) / 2,
-         s.page_height - s.margin_bottom * 0.45, number);
-    HPDF_Page_EndText(page);
+    for (const Op& op : furniture) text_->show(op.glyphs, op.size, op.color, op.x, op.y, op.invisible);
+    text_->end_page();
 
     // Links.
     for (const Placed& pl : pg.placed) {
@@ -359,6 +351,7 @@ class Renderer {
                        HPDF_REAL(left + op.x + op.w), HPDF_REAL(to_pdf_y(top))};
         HPDF_Annotation annot = nullptr;
         if (op.kind == Op::Uri) {
+          if (op.text.empty()) continue;  // libharu fails on an empty URI (error 0x1068)
           annot = HPDF_Page_CreateURILinkAnnot(page, rect, op.text.c_str());
         } else if (HPDF_Destination dst = destination(op.text)) {
           annot = HPDF_Page_CreateLinkAnnot(page, rect, dst);
@@ -422,7 +415,9 @@ class Renderer {
   std::vector<HPDF_Page> pages_;
   std::map<std::string, std::pair<size_t, double>> anchors_;  // page, top from the page top
   std::map<std::string, HPDF_Destination> dests_;
-  std::map<HPDF_Font, DrawnCodes> used_;  // characters drawn with each font
+  TextLayer* text_ = nullptr;
+  std::string lang_;
+  std::map<std::string, Label> refs_;  // page numbers of the contents, by anchor and size
 };
 
 class PdfBackend final : public Backend {

@@ -174,6 +174,22 @@ void apply_style_yaml(Style& s, const std::string& yaml, const std::string& name
       {"mono-italic", str(s.fonts[kMonoItalic], "fonts.mono-italic")},
       {"mono-bold-italic", str(s.fonts[kMonoBoldItalic], "fonts.mono-bold-italic")},
       {"fallback", str(s.fonts[kFallback], "fonts.fallback")},
+      {"scripts",
+       [&](const YAML::Node& n) {
+         // ISO 15924 script codes or language tags to a font file ("path", "path#face")
+         // or a family name fontconfig knows.
+         if (!n.IsMap()) {
+           r.warn(n, "'fonts.scripts' must map script codes or languages to fonts; ignored");
+           return;
+         }
+         for (const auto& kv : n) {
+           std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+           for (char& c : key) c = char(std::tolower(static_cast<unsigned char>(c)));
+           std::string value;
+           r.string(kv.second, value, "fonts.scripts." + key);
+           if (!key.empty() && !value.empty()) s.script_fonts[key] = value;
+         }
+       }},
   };
   H body = {
       {"size", num(s.body_size, "body.size", 4, 72)},

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <map>
 #include <string>
 
 #include "backend/backend.h"
@@ -30,6 +31,9 @@ struct Style {
   double margin_top = 68, margin_bottom = 72, margin_left = 74, margin_right = 74;
 
   std::array<std::string, kFaceCount> fonts;
+  // Fonts for characters the faces above lack, by ISO 15924 script code ("arab", "hani")
+  // or language tag ("ja"), tried before fontconfig's choice.
+  std::map<std::string, std::string> script_fonts;
 
   double body_size = 10, body_leading = 1.45;
   bool justify = true;

@@ -1,0 +1,293 @@
+#include "backends/pdf/shape.h"
+
+#include <fribidi.h>
+#include <unicode/ubrk.h>
+#include <unicode/utext.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "diag/diag.h"
+#include "text/utf8.h"
+
+namespace relconv::pdf {
+
+void ParagraphText::append(const std::string& s, const TextStyle& style) {
+  if (s.empty()) return;
+  text += s;
+  Span& last = spans.empty() ? spans.emplace_back(Span{0, style}) : spans.back();
+  const TextStyle& o = last.style;
+  const bool same = o.face == style.face && o.size == style.size && o.color.r == style.color.r &&
+                    o.color.g == style.color.g && o.color.b == style.color.b && o.link == style.link &&
+                    o.rise == style.rise && o.strike == style.strike && style.kern == 0;
+  if (!same && last.end > 0) spans.push_back(Span{0, style});
+  else if (!same) last.style = style;
+  spans.back().end = text.size();
+}
+
+Direction first_strong(const std::string& text) {
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') return Direction::Ltr;
+      continue;
+    }
+    const FriBidiCharType t = fribidi_get_bidi_type(utf8_decode(text, i));
+    if (t == FRIBIDI_TYPE_LTR) return Direction::Ltr;
+    if (t == FRIBIDI_TYPE_RTL || t == FRIBIDI_TYPE_AL) return Direction::Rtl;
+  }
+  return Direction::Auto;
+}
+
+void close_breaker(UBreakIterator* breaker) {
+  if (breaker) ubrk_close(breaker);
+}
+
+namespace {
+
+bool is_mark(char32_t cp) {
+  const hb_unicode_general_category_t gc = hb_unicode_general_category(hb_unicode_funcs_get_default(), cp);
+  return gc == HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK ||
+         gc == HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK ||
+         gc == HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK;
+}
+
+// Joiners, variation selectors and tags: they belong to the character before them, and
+// HarfBuzz removes them from the output when the font has no glyph for them.
+bool joins(char32_t cp) {
+  return cp == 0x200C || cp == 0x200D || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+         (cp >= 0xE0020 && cp <= 0xE007F) || (cp >= 0xE0100 && cp <= 0xE01EF) ||
+         (cp >= 0x1F3FB && cp <= 0x1F3FF);  // emoji skin tones modify the emoji before them
+}
+
+bool ignorable_format(char32_t cp) {
+  return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2060 && cp <= 0x206F) || cp == 0xFEFF;
+}
+
+}  // namespace
+
+ShapedParagraph shape_paragraph(const ParagraphText& p, Fonts& fonts, Diagnostics& diag,
+                                const std::string& lang, UBreakIterator*& breaker) {
+  ShapedParagraph out;
+  out.source = &p;
+  const std::string& text = p.text;
+  const size_t len = text.size();
+  out.width_before.assign(len + 1, 0);
+  out.cluster_start.assign(len + 1, 0);
+  out.breaks.assign(len + 1, 0);
+  out.levels.assign(len + 1, 0);
+  if (len == 0) return out;
+
+  // Code points with their byte offsets.
+  std::vector<uint32_t> cps;
+  std::vector<uint32_t> offs;
+  cps.reserve(len);
+  offs.reserve(len + 1);
+  bool any_rtl = false;
+  for (size_t i = 0; i < len;) {
+    offs.push_back(uint32_t(i));
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const char32_t cp = c < 0x80 ? (++i, c) : utf8_decode(text, i);
+    // Hebrew and beyond, and the explicit directional formatting characters, need the
+    // bidi algorithm; text without them is all at level 0 in a left-to-right paragraph.
+    if (cp >= 0x590 && (cp < 0x900 || (cp >= 0xFB1D && cp < 0xFE00) || (cp >= 0xFE70 && cp < 0xFF00) ||
+                        (cp >= 0x200E && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+                        (cp >= 0x10800 && cp < 0x11000) || (cp >= 0x1E800 && cp < 0x1F000)))
+      any_rtl = true;
+    cps.push_back(cp);
+  }
+  offs.push_back(uint32_t(len));
+  const size_t n = cps.size();
+
+  // 1. Embedding levels.
+  std::vector<FriBidiLevel> levels(n, 0);
+  if (any_rtl || p.direction == Direction::Rtl) {
+    std::vector<FriBidiCharType> types(n);
+    std::vector<FriBidiBracketType> brackets(n);
+    fribidi_get_bidi_types(cps.data(), FriBidiStrIndex(n), types.data());
+    fribidi_get_bracket_types(cps.data(), FriBidiStrIndex(n), types.data(), brackets.data());
+    FriBidiParType base = p.direction == Direction::Rtl   ? FRIBIDI_PAR_RTL
+                          : p.direction == Direction::Ltr ? FRIBIDI_PAR_LTR
+                                                          : FRIBIDI_PAR_ON;
+    if (!fribidi_get_par_embedding_levels_ex(types.data(), brackets.data(), FriBidiStrIndex(n), &base,
+                                             levels.data()))
+      std::fill(levels.begin(), levels.end(), FriBidiLevel(p.direction == Direction::Rtl));
+    out.rtl = base == FRIBIDI_PAR_RTL;
+  }
+  for (size_t k = 0; k < n; ++k)
+    for (uint32_t b = offs[k]; b < offs[k + 1]; ++b) out.levels[b] = uint8_t(levels[k]);
+
+  // 2. Script, span and font of each character.
+  hb_unicode_funcs_t* ufuncs = hb_unicode_funcs_get_default();
+  std::vector<hb_script_t> scripts(n);
+  hb_script_t last = HB_SCRIPT_INVALID;
+  for (size_t k = 0; k < n; ++k) {
+    hb_script_t s = hb_unicode_script(ufuncs, cps[k]);
+    if (s == HB_SCRIPT_COMMON || s == HB_SCRIPT_INHERITED || s == HB_SCRIPT_UNKNOWN) {
+      scripts[k] = last;  // resolved below when nothing came before
+    } else {
+      if (last == HB_SCRIPT_INVALID)
+        for (size_t j = 0; j < k; ++j) scripts[j] = s;
+      scripts[k] = last = s;
+    }
+  }
+  for (hb_script_t& s : scripts)
+    if (s == HB_SCRIPT_INVALID) s = HB_SCRIPT_COMMON;
+
+  std::vector<int> span_of(n, 0);
+  {
+    size_t sp = 0;
+    for (size_t k = 0; k < n; ++k) {
+      while (sp + 1 < p.spans.size() && offs[k] >= p.spans[sp].end) ++sp;
+      span_of[k] = int(sp);
+    }
+  }
+  std::vector<int> object_at(n, -1);
+  for (size_t o = 0; o < p.objects.size(); ++o) {
+    auto it = std::lower_bound(offs.begin(), offs.end() - 1, uint32_t(p.objects[o].at));
+    if (it != offs.end() - 1 && *it == p.objects[o].at) object_at[size_t(it - offs.begin())] = int(o);
+  }
+  std::vector<char> hard(n, 0);
+  for (size_t at : p.hard_breaks) {
+    auto it = std::lower_bound(offs.begin(), offs.end() - 1, uint32_t(at));
+    if (it != offs.end() - 1 && *it == at) hard[size_t(it - offs.begin())] = 1;
+  }
+
+  std::vector<const FontFile*> font_of(n, nullptr);
+  std::vector<char> missing(n, 0);
+  for (size_t k = 0; k < n; ++k) {
+    if (object_at[k] >= 0 || hard[k]) continue;
+    const FontFace want = p.spans.empty() ? kSerif : p.spans[size_t(span_of[k])].style.face;
+    const char32_t cp = cps[k];
+    const FontFile* prev = k > 0 && span_of[k - 1] == span_of[k] ? font_of[k - 1] : nullptr;
+    // A mark or joiner stays in its base's font when that font has it (or has nothing
+    // better to offer: a font without it still positions nothing wrongly, HarfBuzz
+    // composes or drops it); neutral characters stay in the font of the text around them.
+    if (prev && (is_mark(cp) || joins(cp) || ignorable_format(cp))) {
+      if (prev->covers(cp) || joins(cp) || ignorable_format(cp)) {
+        font_of[k] = prev;
+        continue;
+      }
+    }
+    const hb_script_t raw = hb_unicode_script(ufuncs, cp);
+    if (prev && raw == HB_SCRIPT_COMMON && prev->covers(cp) && prev != fonts.face(want)) {
+      font_of[k] = prev;
+      continue;
+    }
+    if (ignorable_format(cp)) {
+      font_of[k] = prev ? prev : fonts.face(want);
+      continue;
+    }
+    const FontFile* f = fonts.pick(want, cp, raw == HB_SCRIPT_COMMON || raw == HB_SCRIPT_INHERITED ? raw : scripts[k]);
+    if (!f) {
+      missing[k] = 1;
+      f = fonts.face(want);
+      const SourcePos& pos = p.spans.empty() ? SourcePos{} : p.spans[size_t(span_of[k])].style.pos;
+      char buf[160];
+      std::string ch;
+      utf8_append(ch, cp);
+      std::snprintf(buf, sizeof buf, "no installed font has character U+%04X (%s); shown as \uFFFD",
+                    unsigned(cp), ch.c_str());
+      diag.warning(pos, buf);
+    }
+    font_of[k] = f;
+  }
+
+  // 3. Runs, shaped.
+  hb_buffer_t* buf = hb_buffer_create();
+  hb_language_t language = hb_language_from_string(lang.empty() ? "en" : lang.c_str(), -1);
+  std::vector<double> advance(len + 1, 0);
+  for (size_t k = 0; k < n;) {
+    if (hard[k]) {
+      ++k;
+      continue;
+    }
+    ShapedRun run;
+    run.begin = offs[k];
+    run.span = span_of[k];
+    run.level = uint8_t(levels[k]);
+    const TextStyle& st = p.spans.empty() ? TextStyle{} : p.spans[size_t(run.span)].style;
+    if (object_at[k] >= 0) {
+      run.object = object_at[k];
+      run.end = offs[k + 1];
+      advance[run.begin] += p.objects[size_t(run.object)].width + st.kern * (run.begin == 0 || span_of[k - 1] != run.span);
+      out.cluster_start[run.begin] = 1;
+      out.runs.push_back(std::move(run));
+      ++k;
+      continue;
+    }
+    size_t e = k + 1;
+    while (e < n && !hard[e] && object_at[e] < 0 && span_of[e] == run.span && font_of[e] == font_of[k] &&
+           levels[e] == levels[k] && scripts[e] == scripts[k])
+      ++e;
+    run.end = offs[e];
+    run.font = font_of[k];
+    run.font_id = fonts.id(run.font);
+    run.scale = st.size / double(run.font->upem);
+    hb_buffer_clear_contents(buf);
+    hb_buffer_add_utf8(buf, text.data(), int(len), unsigned(run.begin), int(run.end - run.begin));
+    hb_buffer_set_direction(buf, (levels[k] & 1) ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
+    hb_buffer_set_script(buf, scripts[k]);
+    hb_buffer_set_language(buf, language);
+    hb_buffer_set_flags(buf, hb_buffer_flags_t(HB_BUFFER_FLAG_REMOVE_DEFAULT_IGNORABLES |
+                                               (run.begin == 0 ? HB_BUFFER_FLAG_BOT : 0) |
+                                               (run.end == len ? HB_BUFFER_FLAG_EOT : 0)));
+    hb_shape(run.font->font, buf, nullptr, 0);
+    unsigned count = 0;
+    const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buf, &count);
+    const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(buf, &count);
+    run.info.assign(info, info + count);
+    run.pos.assign(pos, pos + count);
+    // Characters no font has: the replacement character of the font they were given.
+    for (unsigned g = 0; g < count; ++g) {
+      if (run.info[g].codepoint != 0) continue;
+      hb_codepoint_t repl = 0;
+      if (hb_font_get_nominal_glyph(run.font->font, 0xFFFD, &repl) ||
+          hb_font_get_nominal_glyph(run.font->font, '?', &repl)) {
+        run.info[g].codepoint = repl;
+        run.pos[g].x_advance = run.font->advance(repl);
+        run.pos[g].x_offset = run.pos[g].y_offset = 0;
+      }
+    }
+    for (unsigned g = 0; g < count; ++g) {
+      advance[run.info[g].cluster] += run.pos[g].x_advance * run.scale;
+      out.cluster_start[run.info[g].cluster] = 1;
+    }
+    if (st.kern > 0 && (k == 0 || span_of[k - 1] != run.span)) advance[run.begin] += st.kern;
+    out.runs.push_back(std::move(run));
+    k = e;
+  }
+  hb_buffer_destroy(buf);
+  for (size_t b = 0; b < len; ++b) out.width_before[b + 1] = out.width_before[b] + advance[b];
+
+  // 4. Break opportunities.
+  UErrorCode status = U_ZERO_ERROR;
+  if (!breaker) breaker = ubrk_open(UBRK_LINE, lang.empty() ? "en" : lang.c_str(), nullptr, 0, &status);
+  status = U_ZERO_ERROR;
+  UText* ut = utext_openUTF8(nullptr, text.data(), int64_t(len), &status);
+  if (breaker && U_SUCCESS(status)) {
+    ubrk_setUText(breaker, ut, &status);
+    if (U_SUCCESS(status)) {
+      for (int32_t b = ubrk_next(breaker); b != UBRK_DONE && size_t(b) < len; b = ubrk_next(breaker)) {
+        const int32_t rule = ubrk_getRuleStatus(breaker);
+        out.breaks[size_t(b)] = rule >= UBRK_LINE_HARD && rule < UBRK_LINE_HARD_LIMIT ? 2 : 1;
+      }
+    }
+  }
+  utext_close(ut);
+  for (size_t at : p.hard_breaks)
+    if (at + 3 <= len) out.breaks[at + 3] = 2;  // after the U+2028 (3 bytes)
+  for (size_t b = 1; b < len; ++b) {
+    if (out.breaks[b] != 1) continue;
+    // Not inside a cluster, and not after a hyphen-minus between letters: pdftotext
+    // (and copy and paste) joins "co-" at a line's end to the next line as "co".
+    if (!out.cluster_start[b] || (text[b - 1] == '-' && b >= 2 && std::isalnum(static_cast<unsigned char>(text[b - 2])) &&
+                                   std::isalnum(static_cast<unsigned char>(text[b]))))
+      out.breaks[b] = 0;
+  }
+  return out;
+}
+
+}  // namespace relconv::pdf
