@@ -133,11 +133,14 @@ bool european(hb_script_t script) {
          script == HB_SCRIPT_COMMON || script == HB_SCRIPT_INHERITED || script == HB_SCRIPT_UNKNOWN;
 }
 
-// "path", "path#N" (face N of a collection) or a family name fontconfig resolves.
-const FontFile* open_named(const std::string& spec, std::string& error) {
+// "path", "path#N" (face N of a collection) or a family name fontconfig resolves, in the
+// weight and slant of `want` where the family has them.
+const FontFile* open_named(const std::string& spec, std::string& error, FontFace want = kSerif) {
   if (spec.find('/') == std::string::npos) {
     FcPattern* pattern = FcNameParse(reinterpret_cast<const FcChar8*>(spec.c_str()));
     if (!pattern) return nullptr;
+    FcPatternAddInteger(pattern, FC_WEIGHT, int(want) % 2 ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
+    FcPatternAddInteger(pattern, FC_SLANT, (int(want) / 2) % 2 ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
     FcConfigSubstitute(nullptr, pattern, FcMatchPattern);
     FcDefaultSubstitute(pattern);
     FcResult result;
@@ -152,11 +155,11 @@ const FontFile* open_named(const std::string& spec, std::string& error) {
       FcPatternGetInteger(match, FC_INDEX, 0, &index);
       // FcFontMatch never fails: it answers with some font. Take it only if it is the family.
       const std::string fam = reinterpret_cast<const char*>(family);
-      const std::string want = spec.substr(0, spec.find(':'));
-      if (strcasecmp(fam.c_str(), want.c_str()) == 0)
+      const std::string wanted = spec.substr(0, spec.find(':'));
+      if (strcasecmp(fam.c_str(), wanted.c_str()) == 0)
         f = open_font_file(reinterpret_cast<const char*>(file), unsigned(index), error);
       else
-        error = "no installed font of the family '" + want + "'";
+        error = "no installed font of the family '" + wanted + "'";
     }
     if (match) FcPatternDestroy(match);
     return f;
@@ -285,27 +288,42 @@ const FontFile* Fonts::fontconfig_font(FontFace want, char32_t cp, hb_script_t s
   return chosen;
 }
 
+const FontFile* Fonts::style_script_font(FontFace want, char32_t cp, hb_script_t script) {
+  // The style's font for the script, then for the document's language, each first for
+  // the generic family ("arab-sans"), then for all.
+  if (style_.script_fonts.empty()) return nullptr;
+  const char* generic = int(want) / 4 == 0 ? "-serif" : int(want) / 4 == 1 ? "-sans" : "-mono";
+  std::string lang = language_;
+  for (char& c : lang) c = char(std::tolower(static_cast<unsigned char>(c)));
+  const std::string code = script_code(script);
+  for (const std::string& name : {code + generic, code, lang + generic, lang}) {
+    auto it = style_.script_fonts.find(name);
+    if (name.size() <= 1 || name[0] == '-' || it == style_.script_fonts.end()) continue;
+    std::string error;
+    const FontFile* f = open_named(it->second, error, want);
+    if (f && f->covers(cp)) {
+      resources_.depend(f->path);
+      return f;
+    }
+  }
+  return nullptr;
+}
+
 const FontFile* Fonts::pick(FontFace want, char32_t cp, hb_script_t script) {
   const FontFile* primary = face(want);
-  if (primary->covers(cp)) return primary;
-  if (european(script)) {
-    const FontFile* sans = face(FontFace(kSans + int(want) % 4));
-    if (sans->covers(cp)) return sans;
-  }
+  const bool eu = european(script);
+  if (eu && primary->covers(cp)) return primary;
   const uint64_t key = uint64_t(want) << 32 | cp;
   if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
   const FontFile* found = nullptr;
-  // The style's font for the script, then for the document's language.
-  for (const std::string& name : {script_code(script), language_}) {
-    auto it = style_.script_fonts.find(name);
-    if (found || name.empty() || it == style_.script_fonts.end()) continue;
-    std::string error;
-    const FontFile* f = open_named(it->second, error);
-    if (f && f->covers(cp)) {
-      resources_.depend(f->path);
-      found = f;
-    }
+  if (eu) {
+    const FontFile* sans = face(FontFace(kSans + int(want) % 4));
+    if (sans->covers(cp)) found = sans;
   }
+  // A script of its own: the style's font for it comes before the faces (DejaVu has some
+  // Arabic and Hebrew letters, drawn for sans text), then the face, then fontconfig's.
+  if (!found) found = style_script_font(want, cp, script);
+  if (!found && !eu && primary->covers(cp)) found = primary;
   if (!found) found = fontconfig_font(want, cp, script);
   if (!found && !style_.fonts[kFallback].empty()) {
     std::string error;

@@ -64,11 +64,12 @@ class Fonts {
   // The style's font for `face`, opened on first use. Throws relconv::Error when the
   // style's font file cannot be used.
   const FontFile* face(FontFace face);
-  // The font that draws `cp` for text styled in `want`, of script `script`: `want` itself;
-  // for Latin, Greek, Cyrillic and symbols the sans face of the same weight and slant; a
-  // font the style names for the script; the font fontconfig finds for the script and
-  // language (of the same generic family, weight and slant where there is one); the
-  // style's fallback. nullptr when no installed font has it.
+  // The font that draws `cp` for text styled in `want`, of script `script`. For Latin,
+  // Greek, Cyrillic and symbols: `want` itself, else the sans face of the same weight and
+  // slant. For other scripts: a font the style names for the script or language, else
+  // `want`. Then the font fontconfig finds for the script and language (of the same
+  // generic family, weight and slant where there is one), then the style's fallback.
+  // nullptr when no installed font has it.
   const FontFile* pick(FontFace want, char32_t cp, hb_script_t script);
 
   // The document's number for `file` (its index in used()), registering it on first use.
@@ -77,6 +78,7 @@ class Fonts {
 
  private:
   const FontFile* fontconfig_font(FontFace want, char32_t cp, hb_script_t script);
+  const FontFile* style_script_font(FontFace want, char32_t cp, hb_script_t script);
 
   const Style& style_;
   ResourceLoader& resources_;

@@ -23,6 +23,10 @@ Style::Style() {
   fonts[kMonoItalic] = d + "DejaVuSansMono-Oblique.ttf";
   fonts[kMonoBoldItalic] = d + "DejaVuSansMono-BoldOblique.ttf";
   fonts[kFallback] = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf";
+  // As in styles/pdf.yaml: DejaVu has some Arabic and Hebrew letters, but fontconfig
+  // would take them from DejaVu Sans for serif text too.
+  script_fonts = {{"arab", "Noto Naskh Arabic"}, {"arab-sans", "Noto Sans Arabic"},
+                  {"hebr", "Noto Serif Hebrew"}, {"hebr-sans", "Noto Sans Hebrew"}};
 }
 
 namespace {

@@ -174,15 +174,15 @@ TEST_CASE("pdf: identical input gives identical bytes, however many threads defl
   CHECK(a.size() == b.size());
   CHECK(a == b);
   CHECK(a == c);
-  // Every stream is deflated (libharu writes them uncompressed, finish_pdf deflates).
+  // Every stream is deflated (libharu writes them uncompressed, compress_streams deflates).
   CHECK(count(a, ">>\nstream\r\n") > 5);
-  CHECK(count(a, ">>\nstream\r\n") == count(a, "/Filter [ /FlateDecode ]\n"));
+  CHECK(count(a, ">>\nstream\r\n") == count(a, "/Filter /FlateDecode\n>>\nstream\r\n"));
 }
 
 TEST_CASE("pdf: a character no font has is warned about at its position") {
   Fixture f;
-  Chapter& ch = f.chapter("Emoji");
-  Inline t = text("Party \xF0\x9F\x8E\x89 time");
+  Chapter& ch = f.chapter("Private use");
+  Inline t = text("Party \xF3\xB0\x80\x81 time");  // U+F0001, a private-use character
   t.pos = SourcePos{ch.source.get(), 12, 5};
   ch.blocks.push_back(para({t}));
   f.render();
@@ -190,19 +190,35 @@ TEST_CASE("pdf: a character no font has is warned about at its position") {
   const Diagnostic& d = f.diag.all()[0];
   CHECK(d.file == "post.md");
   CHECK(d.line == 12);
-  CHECK(d.message.find("U+1F389") != std::string::npos);
+  CHECK(d.message.find("U+F0001") != std::string::npos);
 }
 
-TEST_CASE("pdf: fallback chain picks sans for what the serif lacks, then the CJK font") {
+TEST_CASE("pdf: fallback picks sans for symbols the serif lacks, and a font made for each script") {
   pdf::Style style;
   Fixture f;
-  pdf::HaruErrors errors;
-  pdf::Fonts fonts(nullptr, style, f.resources, errors);
-  CHECK(fonts.pick(pdf::kSerif, U'a') == pdf::kSerif);
-  CHECK(fonts.pick(pdf::kSerif, U'\u2609') == pdf::kSans);          // ☉
-  CHECK(fonts.pick(pdf::kSerifBold, U'\u2609') == pdf::kSansBold);
-  CHECK(fonts.pick(pdf::kSerif, U'\u4E2D') == pdf::kFallback);      // 中
-  CHECK(fonts.pick(pdf::kSerif, U'\U0001F600') == pdf::kFaceCount); // beyond the BMP
+  pdf::Fonts fonts(style, f.resources, "en");
+  auto family = [&](pdf::FontFace want, char32_t cp, hb_script_t script) {
+    const pdf::FontFile* file = fonts.pick(want, cp, script);
+    return file ? file->postscript_name : std::string("none");
+  };
+  CHECK(family(pdf::kSerif, U'a', HB_SCRIPT_LATIN) == "DejaVuSerif");
+  CHECK(family(pdf::kSerif, U'\u2609', HB_SCRIPT_COMMON) == "DejaVuSans");         // ☉
+  CHECK(family(pdf::kSerifBold, U'\u2609', HB_SCRIPT_COMMON) == "DejaVuSans-Bold");
+  // DejaVu Sans has Arabic and Hebrew letters, but the style names fonts drawn for them.
+  CHECK(family(pdf::kSerif, U'\u0639', HB_SCRIPT_ARABIC) == "NotoNaskhArabic-Regular");
+  CHECK(family(pdf::kSansBold, U'\u0639', HB_SCRIPT_ARABIC) == "NotoSansArabic-Bold");
+  CHECK(family(pdf::kSerif, U'\u05E9', HB_SCRIPT_HEBREW) == "NotoSerifHebrew-Regular");
+  CHECK(family(pdf::kSerif, U'\u0915', HB_SCRIPT_DEVANAGARI).rfind("Noto", 0) == 0);
+  CHECK(family(pdf::kSerif, U'\u0E01', HB_SCRIPT_THAI).rfind("Noto", 0) == 0);
+  CHECK(family(pdf::kSerif, U'\u4E2D', HB_SCRIPT_HAN).find("CJK") != std::string::npos);     // 中
+  CHECK(family(pdf::kSerif, U'\uD55C', HB_SCRIPT_HANGUL).find("CJK") != std::string::npos);  // 한
+  CHECK(family(pdf::kSerif, U'\U0001F40D', HB_SCRIPT_COMMON) != "none");                      // 🐍
+  CHECK(family(pdf::kSerif, U'\U000F0001', HB_SCRIPT_COMMON) == "none");                      // private use
+  // The document's language picks the regional forms of Han characters.
+  pdf::Fonts ja(style, f.resources, "ja");
+  const pdf::FontFile* jf = ja.pick(pdf::kSerif, U'\u76F4', HB_SCRIPT_HAN);
+  REQUIRE(jf != nullptr);
+  CHECK(jf->postscript_name.find("CJKjp") != std::string::npos);
 }
 
 TEST_CASE("pdf: books start each chapter on a new page and group the outline") {
@@ -329,6 +345,7 @@ TEST_CASE("pdf: the default style file says what the built-in values say") {
   pdf::apply_style_yaml(from_file, *text, "pdf.yaml", diag);
   CHECK(diag.warning_count() == 0);
   CHECK(from_file.fonts == builtin.fonts);
+  CHECK(from_file.script_fonts == builtin.script_fonts);
   CHECK(from_file.body_size == builtin.body_size);
   CHECK(from_file.margin_top == builtin.margin_top);
   CHECK(from_file.heading_sizes == builtin.heading_sizes);
@@ -574,112 +591,6 @@ TEST_CASE("pdf: a table row taller than a page continues on the next") {
   // About 160 lines of cell text fill three pages; set as one item, the row would take a
   // page of its own and run off its foot.
   CHECK(count(pdf, "/Type /Page\n") >= 3);
-}
-
-TEST_CASE("the glyph lookup put in place of libharu's gives libharu's answers") {
-  // fonts.cpp defines HPDF_TTFontDef_GetGlyphid, which libharu's own calls reach through
-  // symbol interposition; RTLD_NEXT finds libharu's original.
-  using Lookup = HPDF_UINT16 (*)(HPDF_FontDef, HPDF_UINT16);
-  auto theirs = reinterpret_cast<Lookup>(dlsym(RTLD_NEXT, "HPDF_TTFontDef_GetGlyphid"));
-  auto active = reinterpret_cast<Lookup>(dlsym(RTLD_DEFAULT, "HPDF_TTFontDef_GetGlyphid"));
-  REQUIRE(reinterpret_cast<void*>(theirs) != nullptr);
-  CHECK(reinterpret_cast<void*>(active) != reinterpret_cast<void*>(theirs));  // ours is in use
-  HPDF_Doc pdf = HPDF_New(nullptr, nullptr);
-  REQUIRE(pdf != nullptr);
-  for (const char* file : {"DejaVuSerif.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf"}) {
-    const std::string path = std::string("/usr/share/fonts/truetype/dejavu/") + file;
-    HPDF_FontDef def = HPDF_GetTTFontDefFromFile(pdf, path.c_str(), HPDF_FALSE);
-    REQUIRE_MESSAGE(def != nullptr, path);
-    size_t differ = 0, glyphs = 0;
-    // Upwards, as libharu asks when it sets a font up, then downwards (a search each time).
-    for (unsigned code = 0; code <= 0xFFFF; ++code) {
-      const HPDF_UINT16 want = theirs(def, HPDF_UINT16(code));
-      if (HPDF_TTFontDef_GetGlyphid(def, HPDF_UINT16(code)) != want) ++differ;
-      if (want) ++glyphs;
-    }
-    for (unsigned code = 0x10000; code-- > 0;)
-      if (HPDF_TTFontDef_GetGlyphid(def, HPDF_UINT16(code)) != theirs(def, HPDF_UINT16(code))) ++differ;
-    CHECK_MESSAGE(differ == 0, path);
-    CHECK(glyphs > 1000);
-    HPDF_FontDef_Free(def);  // not the document's: HPDF_GetTTFontDefFromFile hands it over
-  }
-  HPDF_Free(pdf);
-}
-
-TEST_CASE("the font writer put in place of libharu's writes libharu's bytes") {
-  using Save = HPDF_STATUS (*)(HPDF_FontDef, HPDF_Stream);
-  auto theirs = reinterpret_cast<Save>(dlsym(RTLD_NEXT, "HPDF_TTFontDef_SaveFontData"));
-  REQUIRE(reinterpret_cast<void*>(theirs) != nullptr);
-  CHECK(dlsym(RTLD_DEFAULT, "HPDF_TTFontDef_SaveFontData") != reinterpret_cast<void*>(theirs));  // ours is in use
-  // What one of the two writes, with the font's Length1 after it.
-  auto save = [](Save fn, HPDF_FontDef def) {
-    HPDF_Stream out = HPDF_MemStream_New(def->mmgr, 4096);
-    REQUIRE(out != nullptr);
-    REQUIRE(fn(def, out) == HPDF_OK);
-    std::string bytes(out->size, '\0');
-    HPDF_UINT n = out->size;
-    REQUIRE(HPDF_Stream_Seek(out, 0, HPDF_SEEK_SET) == HPDF_OK);
-    REQUIRE(HPDF_Stream_Read(out, reinterpret_cast<HPDF_BYTE*>(bytes.data()), &n) == HPDF_OK);
-    HPDF_Stream_Free(out);
-    return bytes + "/" + std::to_string(static_cast<HPDF_TTFontDefAttr>(def->attr)->length1);
-  };
-  HPDF_Doc pdf = HPDF_New(nullptr, nullptr);
-  REQUIRE(pdf != nullptr);
-  size_t unaligned = 0;  // fonts whose tables do not end on a 4-byte boundary
-  for (const char* path : {"/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
-                           "/usr/share/fonts/truetype/dejavu/DejaVuSerif-BoldItalic.ttf",
-                           "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-                           "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
-                           "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"}) {
-    CAPTURE(path);
-    HPDF_FontDef def = HPDF_GetTTFontDefFromFile(pdf, path, HPDF_TRUE);
-    REQUIRE(def != nullptr);
-    char tag[] = "ABCDEF";
-    HPDF_TTFontDef_SetTagName(def, tag);
-    auto* attr = static_cast<HPDF_TTFontDefAttr>(def->attr);
-    // Only .notdef, a scattering of glyphs, then every glyph.
-    for (int step : {0, 7, 1}) {
-      CAPTURE(step);
-      for (HPDF_UINT g = 1; g < attr->num_glyphs; ++g) attr->glyph_tbl.flgs[g] = step && g % step == 0;
-      const std::string mine = save(HPDF_TTFontDef_SaveFontData, def);
-      CHECK(mine.size() > 1000);
-      CHECK(mine == save(theirs, def));
-      if (mine.rfind('/') % 4) ++unaligned;  // the font's own length
-    }
-    HPDF_FontDef_Free(def);
-  }
-  HPDF_Free(pdf);
-  // Both kinds are compared: libharu leaves a last partial word out of checkSumAdjustment.
-  CHECK(unaligned > 0);
-  CHECK(unaligned < 15);
-}
-
-TEST_CASE("libharu's byte copy and fill, replaced, do what libharu's do") {
-  using Copy = HPDF_BYTE* (*)(HPDF_BYTE*, const HPDF_BYTE*, HPDF_UINT);
-  using Fill = void* (*)(void*, HPDF_BYTE, HPDF_UINT);
-  auto their_copy = reinterpret_cast<Copy>(dlsym(RTLD_NEXT, "HPDF_MemCpy"));
-  auto their_fill = reinterpret_cast<Fill>(dlsym(RTLD_NEXT, "HPDF_MemSet"));
-  REQUIRE(reinterpret_cast<void*>(their_copy) != nullptr);
-  REQUIRE(reinterpret_cast<void*>(their_fill) != nullptr);
-  CHECK(dlsym(RTLD_DEFAULT, "HPDF_MemCpy") != reinterpret_cast<void*>(their_copy));  // ours is in use
-  CHECK(dlsym(RTLD_DEFAULT, "HPDF_MemSet") != reinterpret_cast<void*>(their_fill));
-  // Apart, and overlapping both ways (libharu copies forwards byte by byte).
-  for (HPDF_UINT n : {1u, 2u, 3u, 4u, 5u, 20u})
-    for (int shift : {-3, -1, 0, 1, 2, 3, 40}) {
-      CAPTURE(n);
-      CAPTURE(shift);
-      std::vector<HPDF_BYTE> a(96), b(96);
-      for (size_t i = 0; i < a.size(); ++i) a[i] = b[i] = HPDF_BYTE(i * 7 + 1);
-      HPDF_BYTE* ra = HPDF_MemCpy(a.data() + 10 + shift, a.data() + 10, n);
-      HPDF_BYTE* rb = their_copy(b.data() + 10 + shift, b.data() + 10, n);
-      CHECK(a == b);
-      CHECK(ra - a.data() == rb - b.data());
-    }
-  std::vector<HPDF_BYTE> a(32, 1), b(32, 1);
-  void* ra = HPDF_MemSet(a.data() + 4, 0xAB, 9);
-  void* rb = their_fill(b.data() + 4, 0xAB, 9);
-  CHECK(a == b);
-  CHECK(static_cast<HPDF_BYTE*>(ra) - a.data() == static_cast<HPDF_BYTE*>(rb) - b.data());
 }
 
 TEST_CASE("pdf: font coverage read by pages agrees with fontconfig character by character") {

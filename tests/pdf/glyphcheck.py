@@ -1,0 +1,991 @@
+#!/usr/bin/python3
+"""Checks that every glyph a PDF draws is the glyph of its text, in the font it names.
+
+usage: glyphcheck.py FILE.pdf [FILE2.pdf ...]
+
+The check is independent of the code that wrote the PDF: it reads the PDF with pikepdf,
+the fonts with fontTools, and takes the truth from the font files installed on the
+machine, found through fontconfig. Every string that a page (or a Form XObject it uses)
+shows with Tj, TJ, ' or " is split into glyphs through its font: for Type0 fonts with
+Identity-H, the 2-byte code is the CID, and the CID gives the glyph id through the
+CIDToGIDMap (CIDFontType2) or the inverted CFF charset (CID-keyed CIDFontType0);
+simple TrueType and Type1C fonts go through their cmap or /Encoding; Type3 glyphs are
+their CharProcs paths. Each drawn glyph must not be .notdef and must have a text: its
+/ToUnicode entry, or the /ActualText of the marked-content span around it. The subset
+tag (ABCDEF+) is stripped from the font's name to find the original font by its
+PostScript name; the glyph's outline, drawn with every component decomposed and
+compared after rounding to font units (quadratics as cubics, each contour's start and
+closing line made canonical), must equal the outline of some glyph that the original
+font can reach from that text: the cmap's glyph for each character (with the text also
+composed and decomposed as a shaper would), plus everything GSUB can substitute for
+them, over every lookup and ignoring context. So a composite that lost a component (a
+Vietnamese 'ứ' drawn as a bare 'u', a CJK ideograph drawn as a fragment) or a glyph
+mapped to the wrong character is caught; one glyph shown where a cluster needed several
+is not. Fonts must be embedded. Type3 glyphs that are bitmaps (colour emoji) and Type1
+programs are counted as unchecked, not as problems; invisible text (Tr 3) is only
+counted. Prints each problem once, with the first page it is on, then a line per file;
+exits 1 when a file has a problem, 2 on a usage error.
+"""
+import io
+import math
+import re
+import subprocess
+import sys
+import unicodedata
+
+import pikepdf
+from fontTools.agl import toUnicode as agl_to_unicode
+from fontTools.cffLib import CFFFontSet
+from fontTools.encodings.StandardEncoding import StandardEncoding
+from fontTools.pens.basePen import MissingComponentError
+from fontTools.pens.recordingPen import DecomposingRecordingPen
+from fontTools.ttLib import TTFont
+
+MAX_LINES = 20  # problem lines printed per file; the rest are only counted
+TAG = re.compile(r"^[A-Z]{6}\+")
+
+
+# Characters a right-to-left run draws with its mirror image's glyph ('(' as ')').
+# BidiMirroring.txt (Debian's unicode-data) when it is there, else the common pairs.
+MIRROR = dict(zip(map(ord, "()<>[]{}«»‹›"), map(ord, ")(><][}{»«›‹")))
+try:
+    with open("/usr/share/unicode/BidiMirroring.txt", encoding="utf-8", errors="replace") as _f:
+        for _line in _f:
+            _m = re.match(r"([0-9A-F]+); ([0-9A-F]+)", _line)
+            if _m:
+                MIRROR[int(_m[1], 16)] = int(_m[2], 16)
+except OSError:
+    pass
+
+
+def blank(text):
+    """Text a shaper may draw with a blank glyph (HarfBuzz draws default-ignorable
+    characters, and spaces the font lacks, as its space): spaces, controls and format
+    characters, variation selectors and the like."""
+    return all(unicodedata.category(ch) in ("Zs", "Zl", "Zp", "Cc", "Cf")
+               or 0xFE00 <= ord(ch) <= 0xFE0F or 0xE0100 <= ord(ch) <= 0xE01EF
+               or ord(ch) in (0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0)
+               or 0x180B <= ord(ch) <= 0x180F for ch in text)
+
+
+# Khmer split vowels, which Unicode does not decompose but HarfBuzz's Khmer shaper does
+# (into the prefix vowel sign E and the vowel itself).
+SPLIT = {cp: "\u17c1" + chr(cp) for cp in (0x17BE, 0x17BF, 0x17C0, 0x17C4, 0x17C5)}
+
+
+def always_decomposed(ch):
+    """Brahmic scripts (Indic, Tibetan, Myanmar, Khmer, Balinese): HarfBuzz splits
+    their two-part vowel signs and nukta letters whether or not the font has a glyph
+    for the composed character."""
+    cp = ord(ch)
+    return 0x0900 <= cp <= 0x0DFF or 0x0F00 <= cp <= 0x109F or 0x1780 <= cp <= 0x17FF \
+        or 0x1B00 <= cp <= 0x1B7F
+
+
+class Problem(Exception):
+    """A glyph or a font that is wrong; the message says how."""
+
+
+class Unchecked(Exception):
+    """A glyph that cannot be checked, and is not wrong for that."""
+
+
+# ---------------------------------------------------------------------------------------
+# Outlines: drawn decomposed, then put in a canonical form so that two drawings of the
+# same outline compare equal whatever format or subsetter they went through.
+
+def _mid(a, b):
+    return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+
+
+def _cubic_of_quad(p0, q, p2):
+    return (p0[0] + 2 / 3 * (q[0] - p0[0]), p0[1] + 2 / 3 * (q[1] - p0[1])), \
+           (p2[0] + 2 / 3 * (q[0] - p2[0]), p2[1] + 2 / 3 * (q[1] - p2[1])), p2
+
+
+def canonical(recording):
+    """A hashable canonical form of a RecordingPen value (after decomposition).
+
+    Each contour becomes a cycle of segments ('L', end) or ('C', c1, c2, end), with
+    integer points, quadratics raised to cubics, the closing line explicit and
+    zero-length segments dropped; the cycle starts at its smallest point and the
+    contours are sorted. Empty contours vanish, so a blank glyph is ().
+    """
+    contours, segs, start, cur = [], [], None, None
+
+    def r(p):
+        return (math.floor(p[0] + 0.5), math.floor(p[1] + 0.5))
+
+    def flush():
+        nonlocal segs, start, cur
+        if start is not None:
+            if cur != start:
+                segs.append(("L", start))
+            out, prev = [], start
+            for s in segs:
+                pts = [r(p) for p in s[1:]]
+                if all(p == r(prev) for p in pts):  # zero length
+                    prev = s[-1]
+                    continue
+                out.append((s[0], *pts))
+                prev = s[-1]
+            if out:
+                # Rotate the cycle to start after its smallest end point (ties: the
+                # smallest rotation), so the contour's starting point does not matter.
+                n = len(out)
+                low = min(s[-1] for s in out)
+                ties = [i for i in range(n) if out[i - 1][-1] == low]
+                best = min(ties, key=lambda i: out[i:] + out[:i]) if len(ties) > 1 else ties[0]
+                contours.append(tuple(out[best:] + out[:best]))
+        segs, start, cur = [], None, None
+
+    for op, args in recording:
+        if op == "moveTo":
+            flush()
+            start = cur = args[0]
+        elif op == "lineTo":
+            segs.append(("L", args[0]))
+            cur = args[0]
+        elif op == "curveTo":
+            # Only one cubic per call in practice; more points are a poly-Bezier.
+            pts = list(args)
+            while len(pts) >= 3:
+                segs.append(("C", pts[0], pts[1], pts[2]))
+                cur = pts[2]
+                pts = pts[3:]
+        elif op == "qCurveTo":
+            pts = list(args)
+            if pts[-1] is None:  # a closed contour of off-curve points only
+                flush()
+                pts = pts[:-1]
+                start = cur = _mid(pts[-1], pts[0])
+                pts = pts + [pts[0], start]
+            for i in range(len(pts) - 1):
+                end = pts[i + 1] if i == len(pts) - 2 else _mid(pts[i], pts[i + 1])
+                c1, c2, end = _cubic_of_quad(cur, pts[i], end)
+                segs.append(("C", c1, c2, end))
+                cur = end
+        elif op in ("closePath", "endPath"):
+            flush()
+        # addComponent cannot come: the pen decomposes.
+    flush()
+    return tuple(sorted(contours))
+
+
+def near(a, b, tol):
+    """Two canonical outlines alike within tol font units a coordinate."""
+    if len(a) != len(b):
+        return False
+    for ca, cb in zip(a, b):
+        if len(ca) != len(cb):
+            return False
+        for sa, sb in zip(ca, cb):
+            if sa[0] != sb[0]:
+                return False
+            for pa, pb in zip(sa[1:], sb[1:]):
+                if abs(pa[0] - pb[0]) > tol or abs(pa[1] - pb[1]) > tol:
+                    return False
+    return True
+
+
+def _edges(outline):
+    """The outline as straight edges (x0, y0, x1, y1), each cubic cut in eight."""
+    edges = []
+    for contour in outline:
+        cur = contour[-1][-1]
+        for seg in contour:
+            if seg[0] == "L":
+                pts = [seg[1]]
+            else:
+                (x0, y0), (x1, y1), (x2, y2), (x3, y3) = cur, seg[1], seg[2], seg[3]
+                pts = []
+                for i in range(1, 9):
+                    t = i / 8
+                    u = 1 - t
+                    pts.append((u * u * u * x0 + 3 * u * u * t * x1 + 3 * u * t * t * x2 + t * t * t * x3,
+                                u * u * u * y0 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t * t * t * y3))
+            for p in pts:
+                edges.append((cur[0], cur[1], p[0], p[1]))
+                cur = p
+    return edges
+
+
+def _fill_rows(outline, ys):
+    """For each height in ys, the spans of x the outline fills (nonzero winding)."""
+    edges = _edges(outline)
+    rows = []
+    for y in ys:
+        crossings = []
+        for x0, y0, x1, y1 in edges:
+            if y0 <= y < y1 or y1 <= y < y0:
+                crossings.append((x0 + (y - y0) * (x1 - x0) / (y1 - y0), 1 if y1 > y0 else -1))
+        crossings.sort()
+        spans, winding, start = [], 0, 0
+        for x, d in crossings:
+            if winding == 0:
+                start = x
+            winding += d
+            if winding == 0:
+                spans.append((start, x))
+        rows.append(spans)
+    return rows
+
+
+def _bbox(outline):
+    points = [p for c in outline for seg in c for p in seg[1:]]
+    return (min(p[0] for p in points), min(p[1] for p in points),
+            max(p[0] for p in points), max(p[1] for p in points))
+
+
+def emboldened(original, drawn, upem):
+    """Whether drawn is original made bold, as Skia fakes a missing bold face by
+    filling and stroking the outline (and simplifies the result, so the contours are
+    not the original's). Checked on a grid of upem/64: all the original fills is
+    filled, and what is filled beyond it is a band around it no wider than about the
+    growth of the bounding box, which must grow (by at most upem/10) and not shrink."""
+    if not original or not drawn:
+        return False
+    ob, db = _bbox(original), _bbox(drawn)
+    grow = (ob[0] - db[0], ob[1] - db[1], db[2] - ob[2], db[3] - ob[3])
+    if min(grow) < -1 or max(grow) <= 0 or max(grow) > upem / 10:
+        return False
+    step = upem / 64
+    ys = [db[1] + step * (i + 0.5) for i in range(int((db[3] - db[1]) / step) + 1)]
+    xs = [db[0] + step * (i + 0.5) for i in range(int((db[2] - db[0]) / step) + 1)]
+    orows, drows = _fill_rows(original, ys), _fill_rows(drawn, ys)
+    reach = 1.5 * max(grow) + step
+
+    def filled(spans, x, slack=0):
+        return any(a - slack <= x <= b + slack for a, b in spans)
+
+    lost = stray = inside = 0
+    for i, y in enumerate(ys):
+        near_rows = [orows[j] for j in range(len(ys)) if abs(ys[j] - y) <= reach]
+        for x in xs:
+            in_o, in_d = filled(orows[i], x), filled(drows[i], x)
+            inside += in_o
+            if in_o and not in_d:
+                lost += 1
+            elif in_d and not in_o and not any(filled(r, x, reach) for r in near_rows):
+                stray += 1
+    # A point or two may fall either side of an edge both outlines share.
+    return lost <= max(2, inside // 50) and stray <= max(2, inside // 50)
+
+
+class GlyfSet:
+    """glyf glyphs by name, drawable, without needing hmtx (as getGlyphSet does)."""
+
+    def __init__(self, glyf):
+        self.glyf = glyf
+
+    def __contains__(self, name):
+        return name in self.glyf.glyphs
+
+    def __getitem__(self, name):
+        glyph, glyf = self.glyf[name], self.glyf
+
+        class Drawable:
+            @staticmethod
+            def draw(pen):
+                glyph.draw(pen, glyf)
+        return Drawable
+
+
+def glyph_set(font, location=None):
+    """Drawable glyphs of a TTFont by name: glyf or CFF directly, else fontTools'."""
+    if location is None:
+        if "glyf" in font:
+            return GlyfSet(font["glyf"])
+        if "CFF " in font:
+            return font["CFF "].cff.topDictIndex[0].CharStrings
+    return font.getGlyphSet(location=location)
+
+
+def draw(glyphs, name):
+    pen = DecomposingRecordingPen(glyphs)
+    try:
+        glyphs[name].draw(pen)
+    except MissingComponentError as e:
+        raise Problem(f"component {e} is missing from the embedded font")
+    except Problem:
+        raise
+    except Exception as e:  # a broken glyph program
+        raise Problem(f"glyph cannot be drawn ({type(e).__name__}: {e})")
+    return canonical(pen.value)
+
+
+# ---------------------------------------------------------------------------------------
+# Original fonts, found by PostScript name among the installed ones.
+
+class Original:
+    """An installed font: its cmap, outlines and GSUB reach, each computed once."""
+
+    def __init__(self, path, index):
+        self.name = f"{path}#{index & 0xFFFF}"
+        self.font = TTFont(path, fontNumber=index & 0xFFFF, lazy=True)
+        location = None
+        if index >> 16 and "fvar" in self.font:  # a named instance of a variable font
+            location = self.font["fvar"].instances[(index >> 16) - 1].coordinates
+        try:
+            self.glyphs = glyph_set(self.font, location)
+        except Exception:  # no outlines at all (a bitmap colour font)
+            self.glyphs = {}
+        self.upem = self.font["head"].unitsPerEm
+        self.cmap = self.font.getBestCmap() or {}
+        self.uvs = {}  # (base, selector) -> glyph name, from the format 14 subtable
+        for table in self.font["cmap"].tables:
+            if table.format == 14:
+                for selector, pairs in table.uvsDict.items():
+                    for base, name in pairs:
+                        self.uvs[(base, selector)] = name or self.cmap.get(base)
+        self.outlines, self.direct_of, self.closure_of = {}, {}, {}
+        self.successors = None
+
+    def outline(self, name):
+        if name not in self.outlines:
+            try:
+                self.outlines[name] = draw(self.glyphs, name) if name in self.glyphs else None
+            except Problem:
+                self.outlines[name] = None
+        return self.outlines[name]
+
+    def direct(self, text):
+        """The glyphs the cmap gives for the text, as a shaper would normalise it: the
+        characters as they are and composed (NFC), and decomposed (NFD) where the font
+        has no glyph for the composed one."""
+        if text not in self.direct_of:
+            names, chars = set(), list(text)
+            for ch in unicodedata.normalize("NFC", text):
+                if ord(ch) in self.cmap:
+                    chars.append(ch)
+                if ord(ch) not in self.cmap or always_decomposed(ch):
+                    chars.extend(unicodedata.normalize("NFD", ch))
+                chars.extend(SPLIT.get(ord(ch), ""))
+            # The mirror images too: this tool does not know the text's direction.
+            chars += [chr(MIRROR[ord(ch)]) for ch in chars if ord(ch) in MIRROR]
+            for i, ch in enumerate(chars):
+                if ord(ch) in self.cmap:
+                    names.add(self.cmap[ord(ch)])
+                if i and (ord(chars[i - 1]), ord(ch)) in self.uvs:
+                    names.add(self.uvs[(ord(chars[i - 1]), ord(ch))])
+            names.discard(None)
+            self.direct_of[text] = names
+        return self.direct_of[text]
+
+    def _load_gsub(self):
+        """Every substitution of every GSUB lookup, context ignored: glyph -> glyphs
+        it can become, and first glyph -> (other components, ligature)."""
+        self.successors, self.ligatures = {}, {}
+        if "GSUB" not in self.font or not self.font["GSUB"].table.LookupList:
+            return
+        for lookup in self.font["GSUB"].table.LookupList.Lookup:
+            for st in lookup.SubTable:
+                kind = lookup.LookupType
+                if kind == 7:
+                    kind, st = st.ExtensionLookupType, st.ExtSubTable
+                if kind == 1:
+                    for a, b in st.mapping.items():
+                        self.successors.setdefault(a, set()).add(b)
+                elif kind == 2 or kind == 3:
+                    for a, bs in (st.mapping if kind == 2 else st.alternates).items():
+                        self.successors.setdefault(a, set()).update(bs)
+                elif kind == 4:
+                    for first, ligs in st.ligatures.items():
+                        for lig in ligs:
+                            self.ligatures.setdefault(first, []).append(
+                                (tuple(lig.Component), lig.LigGlyph))
+                elif kind == 8:
+                    for a, b in zip(st.Coverage.glyphs, st.Substitute):
+                        self.successors.setdefault(a, set()).add(b)
+                # 5 and 6 (contextual) only call other lookups, which are in the list.
+
+    def closure(self, text):
+        """The direct glyphs and all GSUB can turn them into (a ligature once all of
+        its components are in)."""
+        if text not in self.closure_of:
+            if self.successors is None:
+                self._load_gsub()
+            reached = set(self.direct(text))
+            while True:
+                new = set()
+                for g in reached:
+                    new.update(self.successors.get(g, ()))
+                    for comps, lig in self.ligatures.get(g, ()):
+                        if all(c in reached for c in comps):
+                            new.add(lig)
+                new -= reached
+                if not new:
+                    break
+                reached |= new
+            self.closure_of[text] = reached
+        return self.closure_of[text]
+
+    def reaches(self, text, outline, tol, bold=False):
+        """Whether some glyph reachable from the text has this outline (or, with bold,
+        has it once made bold as emboldened() says)."""
+        def same(o):
+            if bold:
+                return emboldened(o, outline, self.upem)
+            return o == outline or (tol and near(o, outline, tol))
+
+        def any_of(names):
+            return any(o is not None and same(o) for o in map(self.outline, names))
+        return any_of(self.direct(text)) or any_of(self.closure(text) - self.direct(text))
+
+
+class Installed:
+    """The installed fonts by PostScript name, through one fc-list run."""
+
+    def __init__(self):
+        self.faces, self.loaded = {}, {}
+        try:
+            out = subprocess.run(["fc-list", "--format", "%{file}|%{index}|%{postscriptname}\n"],
+                                 capture_output=True, text=True, check=True).stdout
+        except (OSError, subprocess.CalledProcessError):
+            out = ""
+        for line in out.splitlines():
+            parts = line.rsplit("|", 2)
+            if len(parts) == 3 and parts[2] and parts[1].isdigit():
+                path, index, ps = parts[0], int(parts[1]), parts[2]
+                # Prefer a face itself to a named instance of a variable font.
+                if ps not in self.faces or (self.faces[ps][1] >> 16 and not index >> 16):
+                    self.faces[ps] = (path, index)
+
+    def find(self, *names):
+        for name in names:
+            if name and name in self.faces:
+                key = self.faces[name]
+                if key not in self.loaded:
+                    self.loaded[key] = Original(*key)
+                return self.loaded[key]
+        return None
+
+
+# ---------------------------------------------------------------------------------------
+# PDF fonts.
+
+def to_unicode_map(stream):
+    """A ToUnicode CMap's bfchar and bfrange entries: code (int) -> text."""
+    data = stream.read_bytes().decode("latin-1")
+    tokens = re.findall(r"<([0-9A-Fa-f\s]*)>|(\[)|(\])|([A-Za-z]+)", data)
+    result, mode, i = {}, None, 0
+
+    def hexbytes(s):
+        s = re.sub(r"\s", "", s)
+        return bytes.fromhex(s + "0" * (len(s) % 2))
+
+    def text(b):
+        return b.decode("utf-16-be", errors="replace")
+
+    while i < len(tokens):
+        hx, lb, rb, word = tokens[i]
+        if word in ("beginbfchar", "beginbfrange"):
+            mode = word[5:]
+        elif word in ("endbfchar", "endbfrange"):
+            mode = None
+        elif mode == "bfchar" and not word and i + 1 < len(tokens):
+            result[int.from_bytes(hexbytes(hx), "big")] = text(hexbytes(tokens[i + 1][0]))
+            i += 1
+        elif mode == "bfrange" and not word and i + 2 < len(tokens):
+            lo = int.from_bytes(hexbytes(hx), "big")
+            hi = int.from_bytes(hexbytes(tokens[i + 1][0]), "big")
+            i += 2
+            if tokens[i][1]:  # <lo> <hi> [<dst> ...]: one destination each
+                i += 1
+                code = lo
+                while i < len(tokens) and not tokens[i][2]:
+                    if code <= hi:
+                        result[code] = text(hexbytes(tokens[i][0]))
+                    code += 1
+                    i += 1
+            else:  # <lo> <hi> <dst>: dst, then dst + 1, ... (the last code unit grows)
+                dst = hexbytes(tokens[i][0])
+                base = int.from_bytes(dst, "big")
+                for k in range(min(hi - lo + 1, 0x10000)):
+                    result[lo + k] = text((base + k).to_bytes(len(dst), "big", signed=False)
+                                          if base + k < 256 ** len(dst) else b"")
+        i += 1
+    return result
+
+
+def simple_encoding(font_dict):
+    """code -> glyph name from a simple font's /Encoding /Differences, and its base."""
+    enc = font_dict.get("/Encoding")
+    names, base = {}, None
+    if isinstance(enc, pikepdf.Name):
+        base = str(enc)
+    elif isinstance(enc, pikepdf.Dictionary):
+        base = str(enc.get("/BaseEncoding", "")) or None
+        code = 0
+        for item in enc.get("/Differences", []):
+            if isinstance(item, pikepdf.Name):
+                names[code] = str(item)[1:]
+                code += 1
+            else:
+                code = int(item)
+    return names, base
+
+
+def base_unicode(code, base):
+    codec = {"/WinAnsiEncoding": "cp1252", "/MacRomanEncoding": "mac_roman"}.get(base)
+    if codec is None:
+        return chr(code)
+    try:
+        return bytes([code]).decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+class Font:
+    """One PDF font: how its codes become glyphs and how those glyphs are drawn."""
+
+    def __init__(self, fd, installed):
+        self.dict = fd
+        self.subtype = str(fd.get("/Subtype", ""))
+        self.name = str(fd.get("/BaseFont", ""))[1:]
+        self.code_bytes = 1
+        self.problem = None  # a problem of the whole font: its glyphs cannot be checked
+        self.missing = None  # the original is not installed: glyphs checked but outlines
+        self.unchecked = None  # why the font's glyphs are not checked (not a problem)
+        self.original = None
+        self.program = None  # (glyph names by id, drawable glyphs)
+        self.tol = 0  # outlines from font programs must match exactly
+        self.results = {}  # (code, text) -> (glyph label, problem or None)
+        self.to_unicode = {}
+        if "/ToUnicode" in fd and isinstance(fd.ToUnicode, pikepdf.Stream):
+            try:
+                self.to_unicode = to_unicode_map(fd.ToUnicode)
+            except Exception:
+                self.problem = "ToUnicode CMap cannot be read"
+        try:
+            self._load(installed)
+        except Problem as e:
+            self.problem = str(e)
+
+    def _load(self, installed):
+        fd = self.dict
+        if self.subtype == "/Type3":
+            self._load_type3(installed)
+            return
+        if self.subtype == "/Type0":
+            enc = fd.get("/Encoding")
+            if not (isinstance(enc, pikepdf.Name) and str(enc) in ("/Identity-H", "/Identity-V")):
+                raise Problem(f"encoding {enc if isinstance(enc, pikepdf.Name) else 'stream'} "
+                              "is not supported by glyphcheck")
+            self.code_bytes = 2
+            desc = fd.DescendantFonts[0]
+        else:
+            desc = fd
+        self.desc = desc
+        fdesc = desc.get("/FontDescriptor")
+        if fdesc is None:
+            raise Problem("not embedded (no font descriptor)")
+        if "/FontFile2" in fdesc:
+            data, kind = fdesc.FontFile2.read_bytes(), "sfnt"
+        elif "/FontFile3" in fdesc:
+            data = fdesc.FontFile3.read_bytes()
+            kind = "sfnt" if str(fdesc.FontFile3.get("/Subtype")) == "/OpenType" else "cff"
+        elif "/FontFile" in fdesc:
+            self.unchecked = "Type1 font program"
+            return
+        else:
+            raise Problem("not embedded")
+        try:
+            if kind == "sfnt":
+                ttf = TTFont(io.BytesIO(data), lazy=True)
+                self.program = (ttf.getGlyphOrder(), glyph_set(ttf))
+                self.ttf, cff = ttf, (ttf["CFF "].cff if "CFF " in ttf else None)
+            else:
+                cff = CFFFontSet()
+                cff.decompile(io.BytesIO(data), None)
+                top = cff.topDictIndex[0]
+                self.program = (list(top.charset), top.CharStrings)
+                self.ttf = None
+        except Exception as e:
+            raise Problem(f"embedded font program cannot be read ({type(e).__name__}: {e})")
+        self.cff = cff.topDictIndex[0] if cff is not None else None
+
+        # How a code becomes a glyph id.
+        self.gid_of = self._gid_function()
+
+        # The original: by the base name without its subset tag, then without a
+        # ',Bold'-like style suffix, then by the embedded font's own PostScript name.
+        base = TAG.sub("", self.name)
+        own = None
+        if self.ttf is not None and "name" in self.ttf:
+            own = self.ttf["name"].getDebugName(6)
+        elif self.cff is not None:
+            own = cff.fontNames[0]
+        own = TAG.sub("", own) if own else None
+        self.original = installed.find(base, base.split(",")[0], own)
+        if self.original is None:
+            self.missing = f"original font {base} not installed"
+
+    def _gid_function(self):
+        names = self.program[0]
+        if self.subtype == "/Type0":
+            if str(self.desc.get("/Subtype")) == "/CIDFontType0":
+                if self.cff is not None and hasattr(self.cff, "ROS"):
+                    # CID-keyed CFF: the charset names glyph id -> 'cidNNNNN'; invert it.
+                    cid_to_gid = {}
+                    for gid, name in enumerate(names):
+                        cid = 0 if name == ".notdef" else int(name[3:]) if name.startswith("cid") else None
+                        if cid is not None:
+                            cid_to_gid.setdefault(cid, gid)
+                    return lambda cid: cid_to_gid.get(cid, 0)
+                return lambda cid: cid
+            m = self.desc.get("/CIDToGIDMap")
+            if isinstance(m, pikepdf.Stream):
+                table = m.read_bytes()
+                return lambda cid: int.from_bytes(table[2 * cid:2 * cid + 2], "big") \
+                    if 2 * cid + 2 <= len(table) else 0
+            return lambda cid: cid
+        # Simple fonts: 1-byte codes.
+        differences, base = simple_encoding(self.dict)
+        if self.ttf is None:  # a Type1C program: by name, else its built-in encoding
+            builtin = getattr(self.cff, "Encoding", "StandardEncoding")
+            builtin = StandardEncoding if builtin == "StandardEncoding" else builtin
+            index = {n: i for i, n in enumerate(names)}
+
+            def gid_cff(code):
+                name = differences.get(code) or (builtin[code] if code < len(builtin) else None)
+                return index.get(name, 0)
+            return gid_cff
+        index = {n: i for i, n in enumerate(names)}
+        cmaps = {(t.platformID, t.platEncID): t.cmap for t in self.ttf["cmap"].tables} \
+            if "cmap" in self.ttf else {}
+
+        def gid_tt(code):
+            name = differences.get(code)
+            if name in index:
+                return index[name]
+            if (3, 0) in cmaps:
+                for c in (code, 0xF000 + code, 0xF100 + code, 0xF200 + code):
+                    if c in cmaps[(3, 0)]:
+                        return index.get(cmaps[(3, 0)][c], 0)
+            if (3, 1) in cmaps:
+                u = agl_to_unicode(name) if name else base_unicode(code, base)
+                if u and len(u) == 1 and ord(u) in cmaps[(3, 1)]:
+                    return index.get(cmaps[(3, 1)][ord(u)], 0)
+            if (1, 0) in cmaps and code in cmaps[(1, 0)]:
+                return index.get(cmaps[(1, 0)][code], 0)
+            return 0
+        return gid_tt
+
+    def _load_type3(self, installed):
+        fd = self.dict
+        self.glyph_names, _ = simple_encoding(fd)
+        self.procs = fd.get("/CharProcs", pikepdf.Dictionary())
+        self.matrix = [float(v) for v in fd.get("/FontMatrix", [0.001, 0, 0, 0.001, 0, 0])]
+        self.resources = fd.get("/Resources")
+        fdesc = fd.get("/FontDescriptor")
+        name = str(fdesc.get("/FontName", ""))[1:] if fdesc is not None else ""
+        self.name = name or "Type3"
+        # A Type3 font made from a real font (as Skia does for CFF and colour fonts)
+        # names it in its descriptor; its glyphs can then be compared with the original.
+        base = TAG.sub("", name)
+        self.original = installed.find(base, base.split(",")[0]) if base else None
+        if self.original is None:
+            self.unchecked = "Type3 font"
+        # Paths were written in decimal, maybe from a scaled outline: allow a unit's slack.
+        self.tol = 1
+
+    # -- per glyph ------------------------------------------------------------------
+
+    def codes(self, s):
+        b = bytes(s)
+        if self.code_bytes == 2:
+            return [int.from_bytes(b[i:i + 2], "big") for i in range(0, len(b) - 1, 2)]
+        return list(b)
+
+    def label(self, code):
+        if self.subtype == "/Type3":
+            return self.glyph_names.get(code, f"code {code}")
+        try:
+            return str(self.gid_of(code))
+        except Exception:
+            return f"code {code}"
+
+    def check(self, code, actual_text):
+        """(glyph label, problem or None) for one drawn code, once per (code, text)."""
+        key = (code, actual_text)
+        if key not in self.results:
+            try:
+                self._check(code, actual_text)
+                self.results[key] = (self.label(code), None)
+            except Problem as e:
+                self.results[key] = (self.label(code), str(e))
+            except Unchecked:
+                self.results[key] = (self.label(code), None)
+            except Exception as e:  # a font this tool cannot follow: say so, go on
+                self.results[key] = (self.label(code), f"cannot be checked ({type(e).__name__}: {e})")
+        return self.results[key]
+
+    def text_of(self, code, actual_text):
+        # An empty ActualText (as for a hyphen a line break added) says the glyphs
+        # stand for no text: then the glyph's own ToUnicode, if any, is the text.
+        if actual_text:
+            return actual_text
+        if code not in self.to_unicode:
+            if actual_text == "":
+                raise Unchecked()
+            raise Problem("no ToUnicode entry")
+        return self.to_unicode[code]
+
+    def _check(self, code, actual_text):
+        if self.subtype == "/Type3":
+            return self._check_type3(code, actual_text)
+        if self.program is None:  # unchecked kinds
+            return
+        names, glyphs = self.program
+        gid = self.gid_of(code)
+        if gid == 0:
+            raise Problem("drawn as .notdef")
+        if gid >= len(names):
+            raise Problem(f"glyph id beyond the embedded font's {len(names)} glyphs")
+        text = self.text_of(code, actual_text)
+        self._compare(draw(glyphs, names[gid]), text)
+
+    def _compare(self, outline, text):
+        if self.original is None or (not outline and blank(text)):
+            return
+        if not self.original.direct(text) and not self.original.closure(text):
+            raise Problem("text has no glyph in the original font")
+        if self.original.reaches(text, outline, self.tol):
+            return
+        # Only in a Type3 font may a drawn glyph be a path made from the outline.
+        if self.subtype == "/Type3" and self.original.reaches(text, outline, self.tol, bold=True):
+            self.emboldened = getattr(self, "emboldened", 0) + 1
+            return
+        raise Problem("outline differs from every glyph its text can reach"
+                      + (" (drawn empty)" if not outline else ""))
+
+    def _check_type3(self, code, actual_text):
+        name = self.glyph_names.get(code)
+        if name is None or "/" + name not in self.procs:
+            raise Problem("no glyph procedure for the code")
+        if name in (".notdef", "g0"):  # Skia names its glyphs g<hex id>: g0 is .notdef
+            raise Problem("drawn as .notdef")
+        text = self.text_of(code, actual_text)
+        if self.original is None:
+            return
+        outline = type3_outline(self.procs["/" + name], self.matrix, self.original.upem)
+        if outline is None:
+            self.bitmaps = getattr(self, "bitmaps", 0) + 1
+            return
+        self._compare(outline, text)
+
+
+PATH_OPS = {"m", "l", "c", "v", "y", "re", "cm"}
+
+
+def type3_outline(proc, matrix, upem):
+    """A Type3 glyph procedure's path in the original font's units, canonical; None when
+    it paints an image (a bitmap glyph) instead of a path."""
+    a, b, c, d, e, f = [v * upem for v in matrix]
+    rec, cur, path_start = [], (0, 0), None
+    ctm = [1, 0, 0, 1, 0, 0]
+
+    def pt(x, y):
+        x, y = ctm[0] * x + ctm[2] * y + ctm[4], ctm[1] * x + ctm[3] * y + ctm[5]
+        return (a * x + c * y + e, b * x + d * y + f)
+
+    painted = []
+    for operands, op in pikepdf.parse_content_stream(proc):
+        op = str(op)
+        nums = [float(v) for v in operands] if op in PATH_OPS else []
+        if op == "m":
+            rec.append(("moveTo", (pt(*nums),)))
+            cur = path_start = nums
+        elif op == "l":
+            rec.append(("lineTo", (pt(*nums),)))
+            cur = nums
+        elif op == "c":
+            rec.append(("curveTo", (pt(*nums[0:2]), pt(*nums[2:4]), pt(*nums[4:6]))))
+            cur = nums[4:6]
+        elif op == "v":
+            rec.append(("curveTo", (pt(*cur), pt(*nums[0:2]), pt(*nums[2:4]))))
+            cur = nums[2:4]
+        elif op == "y":
+            rec.append(("curveTo", (pt(*nums[0:2]), pt(*nums[2:4]), pt(*nums[2:4]))))
+            cur = nums[2:4]
+        elif op == "h":
+            rec.append(("closePath", ()))
+            cur = path_start
+        elif op == "re":
+            x, y, w, h = nums
+            rec += [("moveTo", (pt(x, y),)), ("lineTo", (pt(x + w, y),)),
+                    ("lineTo", (pt(x + w, y + h),)), ("lineTo", (pt(x, y + h),)), ("closePath", ())]
+            cur = path_start = [x, y]
+        elif op == "cm":
+            m = nums
+            ctm = [m[0] * ctm[0] + m[1] * ctm[2], m[0] * ctm[1] + m[1] * ctm[3],
+                   m[2] * ctm[0] + m[3] * ctm[2], m[2] * ctm[1] + m[3] * ctm[3],
+                   m[4] * ctm[0] + m[5] * ctm[2] + ctm[4], m[4] * ctm[1] + m[5] * ctm[3] + ctm[5]]
+        elif op in ("f", "F", "f*", "B", "B*", "b", "b*", "S", "s"):
+            painted += rec
+            rec = []
+        elif op == "n":  # a clipping path, not painted
+            rec = []
+        elif op in ("Do", "BI", "INLINE IMAGE", "sh"):
+            return None
+    return canonical(painted)
+
+
+# ---------------------------------------------------------------------------------------
+# Content streams.
+
+class Checker:
+    def __init__(self, path, installed):
+        self.path, self.installed = path, installed
+        self.fonts = {}  # font object key -> Font
+        self.used = set()
+        self.glyphs = 0
+        self.problems = {}  # key -> (page, message), in order found
+        self.streams = {}  # form objgen -> parsed instructions
+
+    def problem(self, key, page, message):
+        if key not in self.problems:
+            self.problems[key] = (page, message)
+
+    def font(self, obj):
+        key = obj.objgen if obj.objgen != (0, 0) else ("direct", obj.unparse())
+        if key not in self.fonts:
+            self.fonts[key] = Font(obj, self.installed)
+        return key, self.fonts[key]
+
+    def run(self):
+        pdf = pikepdf.open(self.path)
+        for number, page in enumerate(pdf.pages, 1):
+            self.walk(page.obj, resources_of(page.obj), number, set())
+        notes, unchecked, bold = [], {}, 0
+        for key in self.used:
+            f = self.fonts[key]
+            if f.unchecked:
+                unchecked[f.unchecked] = unchecked.get(f.unchecked, 0) + 1
+            if getattr(f, "bitmaps", 0):
+                unchecked["bitmap glyph"] = unchecked.get("bitmap glyph", 0) + f.bitmaps
+            bold += getattr(f, "emboldened", 0)
+        for what, n in sorted(unchecked.items()):
+            notes.append(f"{n} {what}{'s' if n > 1 else ''} not checked")
+        if bold:
+            notes.append(f"{bold} glyph{'s' if bold > 1 else ''} made bold by the writer")
+        return notes
+
+    def walk(self, stream, resources, page, active):
+        """Walks one content stream; Form XObjects recursively (never into themselves)."""
+        key = stream.objgen
+        if key in self.streams:
+            instructions = self.streams[key]
+        else:
+            instructions = pikepdf.parse_content_stream(stream)
+            if key != (0, 0):
+                self.streams[key] = instructions
+        fonts = resources.get("/Font", {}) if resources is not None else {}
+        font, mode, stack = None, 0, []
+        marked = []  # ActualText (or None) of each open marked-content sequence
+        for operands, op in instructions:
+            op = str(op)
+            if op in ("Tj", "'", '"', "TJ"):
+                if font is None:
+                    self.problem(("nofont", page), page, "text shown with no font set")
+                    continue
+                fkey, f = font
+                actual = next((t for t in reversed(marked) if t is not None), None)
+                strings = operands[-1] if op == "TJ" else [operands[-1]]
+                for s in strings:
+                    if isinstance(s, pikepdf.String):
+                        self.show(fkey, f, s, mode, actual, page)
+            elif op == "Tf":
+                name = operands[0]
+                obj = fonts.get(name) if isinstance(fonts, pikepdf.Dictionary) else None
+                if obj is None:
+                    self.problem(("nores", str(name)), page, f"font resource {name} missing")
+                    font = None
+                else:
+                    font = self.font(obj)
+            elif op == "Tr":
+                mode = int(operands[0])
+            elif op == "q":
+                stack.append((font, mode))
+            elif op == "Q" and stack:
+                font, mode = stack.pop()
+            elif op == "gs" and resources is not None:
+                gs = resources.get("/ExtGState", {}).get(operands[0])
+                if gs is not None and "/Font" in gs:
+                    font = self.font(gs.Font[0])
+            elif op in ("BDC", "BMC"):
+                props = operands[1] if op == "BDC" and len(operands) > 1 else None
+                if isinstance(props, pikepdf.Name) and resources is not None:
+                    props = resources.get("/Properties", {}).get(props)
+                text = props.get("/ActualText") if isinstance(props, pikepdf.Dictionary) else None
+                marked.append(str(text) if text is not None else None)
+            elif op == "EMC" and marked:
+                marked.pop()
+            elif op == "Do" and resources is not None:
+                xobj = resources.get("/XObject", {}).get(operands[0])
+                if isinstance(xobj, pikepdf.Stream) and str(xobj.get("/Subtype")) == "/Form" \
+                        and xobj.objgen not in active:
+                    inner = xobj.get("/Resources", resources)
+                    self.walk(xobj, inner, page, active | {xobj.objgen})
+
+    def show(self, fkey, f, s, mode, actual, page):
+        self.used.add(fkey)
+        codes = f.codes(s)
+        self.glyphs += len(codes)
+        if f.problem:
+            self.problem((fkey,), page, f"font {f.name}: {f.problem}")
+            return
+        if f.missing:
+            self.problem((fkey,), page, f"font {f.name}: {f.missing}")
+        if mode == 3:  # invisible text: only counted
+            return
+        for code in codes:
+            label, problem = f.check(code, actual)
+            if problem:
+                text = actual if actual is not None else f.to_unicode.get(code, "")
+                self.problem((fkey, code, actual), page,
+                             f"font {f.name}: glyph {label} (text {text!r}): {problem}")
+
+
+def resources_of(page):
+    """A page's resources, inherited from its parents when it has none itself."""
+    node = page
+    while node is not None:
+        if "/Resources" in node:
+            return node.Resources
+        node = node.get("/Parent")
+    return None
+
+
+def main(args):
+    if not args or any(a.startswith("-") for a in args):
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    installed = Installed()
+    failed = False
+    for path in args:
+        checker = Checker(path, installed)
+        try:
+            notes = checker.run()
+        except Exception as e:  # not a PDF, or one pikepdf cannot read
+            print(f"{path}: cannot be read ({type(e).__name__}: {e})")
+            failed = True
+            continue
+        problems = list(checker.problems.values())
+        for page, message in problems[:MAX_LINES]:
+            print(f"{path}: page {page}: {message}")
+        if len(problems) > MAX_LINES:
+            print(f"{path}: ... and {len(problems) - MAX_LINES} more problems")
+        counts = f"{checker.glyphs} glyphs in {len(checker.used)} fonts"
+        counts += "".join(f"; {n}" for n in notes)
+        if problems:
+            failed = True
+            print(f"{path}: {len(problems)} problem{'s' if len(problems) > 1 else ''} ({counts})")
+        else:
+            print(f"{path}: ok, {counts}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
