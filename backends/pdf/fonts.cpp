@@ -3,6 +3,8 @@
 #include <fontconfig/fontconfig.h>
 #include <hb-ot.h>
 
+#include <sys/stat.h>
+
 #include <cstring>
 #include <mutex>
 
@@ -187,6 +189,12 @@ const FontFile* open_font_file(const std::string& path, unsigned index, std::str
     error = why;
     return nullptr;
   };
+  // A regular file of a font's size: HarfBuzz would read a device such as /dev/zero, or a
+  // pipe, without end.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return fail("cannot open the font file");
+  if (!S_ISREG(st.st_mode)) return fail("the font is not a regular file");
+  if (st.st_size > (off_t(512) << 20)) return fail("the font file is larger than 512 MB");
   hb_blob_t* blob = hb_blob_create_from_file_or_fail(path.c_str());
   if (!blob) return fail("cannot open the font file");
   if (index >= hb_face_count(blob)) {

@@ -54,11 +54,11 @@ bool is_mark(char32_t cp) {
 }
 
 // Joiners, variation selectors and tags: they belong to the character before them, and
-// HarfBuzz removes them from the output when the font has no glyph for them.
+// HarfBuzz removes them from the output when the font has no glyph for them. (Emoji skin
+// tones are not among them: a font without them would draw nothing for them.)
 bool joins(char32_t cp) {
   return cp == 0x200C || cp == 0x200D || (cp >= 0xFE00 && cp <= 0xFE0F) ||
-         (cp >= 0xE0020 && cp <= 0xE007F) || (cp >= 0xE0100 && cp <= 0xE01EF) ||
-         (cp >= 0x1F3FB && cp <= 0x1F3FF);  // emoji skin tones modify the emoji before them
+         (cp >= 0xE0020 && cp <= 0xE007F) || (cp >= 0xE0100 && cp <= 0xE01EF);
 }
 
 bool ignorable_format(char32_t cp) {
@@ -279,6 +279,14 @@ ShapedParagraph shape_paragraph(const ParagraphText& p, Fonts& fonts, Diagnostic
   utext_close(ut);
   for (size_t at : p.hard_breaks)
     if (at + 3 <= len) out.breaks[at + 3] = 2;  // after the U+2028 (3 bytes)
+  auto hangul = [](char32_t c) {
+    return (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F);
+  };
+  for (size_t k = 1; k < n; ++k) {
+    // Korean is set with words kept whole (CSS's word-break: keep-all), breaking at its
+    // spaces: UAX #14 would break between any two syllables, as between ideographs.
+    if (out.breaks[offs[k]] == 1 && hangul(cps[k]) && hangul(cps[k - 1])) out.breaks[offs[k]] = 0;
+  }
   for (size_t b = 1; b < len; ++b) {
     if (out.breaks[b] != 1) continue;
     // Not inside a cluster, and not after a hyphen-minus between letters: pdftotext

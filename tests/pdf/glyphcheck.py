@@ -210,25 +210,35 @@ def _edges(outline):
     return edges
 
 
-def _fill_rows(outline, ys):
-    """For each height in ys, the spans of x the outline fills (nonzero winding)."""
-    edges = _edges(outline)
-    rows = []
-    for y in ys:
-        crossings = []
-        for x0, y0, x1, y1 in edges:
-            if y0 <= y < y1 or y1 <= y < y0:
-                crossings.append((x0 + (y - y0) * (x1 - x0) / (y1 - y0), 1 if y1 > y0 else -1))
-        crossings.sort()
-        spans, winding, start = [], 0, 0
-        for x, d in crossings:
+def _raster(outline, x0, y0, step, rows, cols):
+    """The outline filled (nonzero winding) on a grid: one int per row, bit i set when
+    the cell centre (x0 + (i + 0.5) * step, y) is inside."""
+    crossings = [[] for _ in range(rows)]
+    for ax, ay, bx, by in _edges(outline):
+        if ay == by:
+            continue
+        lo, hi = (ay, by) if ay < by else (by, ay)
+        # The rows whose centre y satisfies lo <= y < hi.
+        first = max(0, math.ceil((lo - y0) / step - 0.5))
+        last = min(rows - 1, math.ceil((hi - y0) / step - 0.5) - 1)
+        for i in range(first, last + 1):
+            y = y0 + (i + 0.5) * step
+            crossings[i].append((ax + (y - ay) * (bx - ax) / (by - ay), 1 if by > ay else -1))
+    masks = []
+    for row in crossings:
+        row.sort()
+        mask, winding, start = 0, 0, 0.0
+        for x, d in row:
             if winding == 0:
                 start = x
             winding += d
             if winding == 0:
-                spans.append((start, x))
-        rows.append(spans)
-    return rows
+                a = max(0, math.ceil((start - x0) / step - 0.5))
+                b = min(cols - 1, math.floor((x - x0) / step - 0.5))
+                if b >= a:
+                    mask |= ((1 << (b - a + 1)) - 1) << a
+        masks.append(mask)
+    return masks
 
 
 def _bbox(outline):
@@ -250,25 +260,25 @@ def emboldened(original, drawn, upem):
     if min(grow) < -1 or max(grow) <= 0 or max(grow) > upem / 10:
         return False
     step = upem / 64
-    ys = [db[1] + step * (i + 0.5) for i in range(int((db[3] - db[1]) / step) + 1)]
-    xs = [db[0] + step * (i + 0.5) for i in range(int((db[2] - db[0]) / step) + 1)]
-    orows, drows = _fill_rows(original, ys), _fill_rows(drawn, ys)
-    reach = 1.5 * max(grow) + step
-
-    def filled(spans, x, slack=0):
-        return any(a - slack <= x <= b + slack for a, b in spans)
-
-    lost = stray = inside = 0
-    for i, y in enumerate(ys):
-        near_rows = [orows[j] for j in range(len(ys)) if abs(ys[j] - y) <= reach]
-        for x in xs:
-            in_o, in_d = filled(orows[i], x), filled(drows[i], x)
-            inside += in_o
-            if in_o and not in_d:
-                lost += 1
-            elif in_d and not in_o and not any(filled(r, x, reach) for r in near_rows):
-                stray += 1
-    # A point or two may fall either side of an edge both outlines share.
+    rows, cols = int((db[3] - db[1]) / step) + 1, int((db[2] - db[0]) / step) + 1
+    orig = _raster(original, db[0], db[1], step, rows, cols)
+    bold = _raster(drawn, db[0], db[1], step, rows, cols)
+    # The original grown by the band's width (and a cell), sideways then up and down.
+    reach = int((1.5 * max(grow)) / step) + 1
+    wide = []
+    for m in orig:
+        w = m
+        for k in range(1, reach + 1):
+            w |= (m << k) | (m >> k)
+        wide.append(w)
+    grown = [0] * rows
+    for i in range(rows):
+        for j in range(max(0, i - reach), min(rows, i + reach + 1)):
+            grown[i] |= wide[j]
+    inside = sum(bin(m).count("1") for m in orig)
+    lost = sum(bin(o & ~b).count("1") for o, b in zip(orig, bold))
+    stray = sum(bin(b & ~g).count("1") for b, g in zip(bold, grown))
+    # A cell or two may fall either side of an edge both outlines share.
     return lost <= max(2, inside // 50) and stray <= max(2, inside // 50)
 
 
@@ -777,6 +787,26 @@ class Font:
 
 
 PATH_OPS = {"m", "l", "c", "v", "y", "re", "cm"}
+TOKEN = re.compile(rb"([-+]?(?:\d+\.?\d*|\.\d+))|(/[^\s/\[\]()<>{}%]*)|([A-Za-z'\"*][A-Za-z0-9'\"*]*)|([(<\[{%])")
+
+
+def _path_instructions(proc):
+    """(operator, numbers) of a glyph procedure. Skia's are plain paths, read here with a
+    regular expression (pikepdf's parser makes a Decimal of every number, which is most
+    of the time on a CJK document); anything with strings, arrays or dictionaries goes
+    through pikepdf."""
+    data = proc.read_bytes()
+    out, nums = [], []
+    for number, name, word, other in TOKEN.findall(data):
+        if other:
+            return [(str(op), [float(v) for v in operands] if str(op) in PATH_OPS else [])
+                    for operands, op in pikepdf.parse_content_stream(proc)]
+        if number:
+            nums.append(float(number))
+        elif word:
+            out.append((word.decode(), nums))
+            nums = []
+    return out
 
 
 def type3_outline(proc, matrix, upem):
@@ -791,9 +821,7 @@ def type3_outline(proc, matrix, upem):
         return (a * x + c * y + e, b * x + d * y + f)
 
     painted = []
-    for operands, op in pikepdf.parse_content_stream(proc):
-        op = str(op)
-        nums = [float(v) for v in operands] if op in PATH_OPS else []
+    for op, nums in _path_instructions(proc):
         if op == "m":
             rec.append(("moveTo", (pt(*nums),)))
             cur = path_start = nums

@@ -3,7 +3,10 @@
 #   run.sh RELCONV samples SAMPLES_DIR      every sample converts and validates
 #   run.sh RELCONV structure                outline, link and page counts of known inputs
 #   run.sh RELCONV reproducible SAMPLES_DIR two renders give the same bytes
-#   run.sh RELCONV corpus CORPUS_DIR        every corpus post converts and validates
+#   run.sh RELCONV corpus CORPUS_DIR        every corpus post converts and validates, and the
+#                                           glyph check passes on a book of them all
+#   run.sh RELCONV intl INTL_DIR            every document in every script converts, validates
+#                                           and passes the glyph check (glyphcheck.py)
 set -uo pipefail
 relconv=$(realpath "$1") mode=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,6 +19,9 @@ convert() {  # convert OUT.pdf ARGS...: converts, failing on an error exit
     echo "FAIL: relconv $*:"; cat "$work/err"; failed=$((failed + 1)); return 1
   fi
 }
+glyphs() {  # glyphs FILE.pdf...: every glyph drawn is the glyph of its text
+  /usr/bin/python3 "$here/glyphcheck.py" "$@" > "$work/g" 2>&1 || { cat "$work/g"; failed=$((failed + 1)); }
+}
 counts() {  # counts FILE.pdf EXPECTED
   local got; got=$(python3 "$here/pdfdump.py" --counts "$1")
   if [ "$got" != "$2" ]; then echo "FAIL: $1: expected '$2', got '$got'"; failed=$((failed + 1)); fi
@@ -27,6 +33,7 @@ case "$mode" in
       convert "$out" "$src" && { "$here/validate.sh" "$out" "$src" || failed=$((failed + 1)); }
       # With a table of contents too.
       convert "$out" --toc "$src" && { "$here/validate.sh" "$out" "$src" || failed=$((failed + 1)); }
+      glyphs "$out"
     done
     ;;
   structure)
@@ -62,7 +69,35 @@ case "$mode" in
       out="$work/$(basename "$(dirname "$src")").pdf"
       convert "$out" "$src" && { "$here/validate.sh" "$out" "$src" > "$work/v" 2>&1 || { cat "$work/v"; failed=$((failed + 1)); }; }
     done < <(find "$corpus" -name 'index.md*' -print0 | sort -z)
+    find "$corpus" -name 'index.md*' -print0 | sort -z | xargs -0 "$relconv" --quiet --toc -M title=Corpus -o "$work/book.pdf" &&
+      glyphs "$work/book.pdf"
     echo "pdf corpus: $count posts, $failed failure(s)"
+    [ "$count" -gt 0 ] || exit 1
+    ;;
+  intl)
+    intl=$3
+    if [ ! -d "$intl" ]; then
+      if [ -n "${CI:-}" ]; then echo "intl corpus not found at $intl (it must be there in CI)"; exit 1; fi
+      echo "intl corpus not found at $intl: skipped"; exit 77
+    fi
+    # The word check (tools/words.py) counts words as runs of letters between spaces and
+    # punctuation. Known to fail today (issue 16 stays open for them): Chinese, Japanese,
+    # Thai and Khmer, whose words have no spaces between them, so a line break splits one;
+    # Korean particles; Bengali and Urdu words that lose letters in poppler's extraction;
+    # superscripts in table cells (n<sup>2</sup> read as "n2") in the javascript-algorithms
+    # READMEs. Each of them still gets every other check.
+    no_words='(CODE_OF_CONDUCT-(km|th)|README\.zh-CN|README-zh-Hant|/ja/.*|/ko/.*|/bn/.*|README\.ur|README\.(he-IL|uk-UA|vi-VN))\.md$'
+    count=0 pdfs=()
+    while IFS= read -r -d '' src; do
+      count=$((count + 1))
+      out="$work/intl-$count.pdf"
+      words=$src
+      [[ "$src" =~ $no_words ]] && words=
+      convert "$out" "$src" && { "$here/validate.sh" "$out" $words > "$work/v" 2>&1 || { echo "$src:"; cat "$work/v"; failed=$((failed + 1)); }; }
+      pdfs+=("$out")
+    done < <(find "$intl" -name '*.md' -print0 | sort -z)
+    glyphs "${pdfs[@]}"
+    echo "pdf intl: $count documents, $failed failure(s)"
     [ "$count" -gt 0 ] || exit 1
     ;;
   *) echo "run.sh: unknown mode $mode"; exit 2 ;;
