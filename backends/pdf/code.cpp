@@ -105,7 +105,7 @@ void Typesetter::code_block(const std::string& text, const Box& box) {
       label("\u21AA", face, size, Rgb{0.55, 0.55, 0.55}, x, baseline, item.ops);
       x += mark_w;
     }
-    set_glyphs(texts[rows[r].line], rows[r].begin, rows[r].end, x, baseline, 0, {}, nullptr, item.ops);
+    set_glyphs(fonts_, texts[rows[r].line], rows[r].begin, rows[r].end, x, baseline, 0, {}, nullptr, item.ops);
     // Short blocks stay whole; long ones may break, but not right after the first line
     // or right before the last.
     item.keep_with_next = rows.size() <= 6 || r == 0 || r + 2 == rows.size();

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "backends/pdf/style.h"
@@ -50,7 +51,7 @@ bool font_covers(const std::string& path, char32_t cp);
 struct UsedGlyphs {
   const FontFile* file = nullptr;
   // Original glyph id -> the text it stands for (the first cluster it was drawn for).
-  std::map<uint32_t, std::string> glyphs;
+  std::unordered_map<uint32_t, std::string> glyphs;
 };
 
 class Fonts {
@@ -76,6 +77,14 @@ class Fonts {
   int id(const FontFile* file);
   std::vector<UsedGlyphs>& used() { return used_; }
 
+  // Shaped words of simple left-to-right text, by font and text (shape.cpp): most of a
+  // document's words come again and again, and HarfBuzz need shape each once.
+  struct ShapedWord {
+    std::vector<hb_glyph_info_t> info;  // clusters from the word's start
+    std::vector<hb_glyph_position_t> pos;
+  };
+  std::unordered_map<std::string, ShapedWord>& word_cache() { return words_; }
+
  private:
   const FontFile* fontconfig_font(FontFace want, char32_t cp, hb_script_t script);
   const FontFile* style_script_font(FontFace want, char32_t cp, hb_script_t script);
@@ -90,6 +99,7 @@ class Fonts {
   std::map<uint64_t, const FontFile*> by_key_;  // (face, character) answers, once asked
   std::vector<UsedGlyphs> used_;
   std::map<const FontFile*, int> ids_;
+  std::unordered_map<std::string, ShapedWord> words_;
 };
 
 }  // namespace relconv::pdf

@@ -19,22 +19,23 @@ struct UBreakIterator;
 
 namespace relconv::pdf {
 
-// Glyphs drawn with one font at one size, in visual order (left to right on the page),
-// with the text each group of them stands for: the writer maps a glyph that stands alone
-// for its text through the font's ToUnicode map, and marks a group of several (a
-// reordered Indic cluster) with its ActualText (text_layer.h).
+// Glyphs drawn with one font at one size, in visual order (left to right on the page).
+// A glyph that stands alone for its text is mapped to it by the font's ToUnicode map
+// (Fonts::used() keeps the text each glyph was first drawn for); a cluster of several
+// glyphs (a reordered Indic syllable), or a glyph drawn for other text than its map
+// says, is marked with its ActualText (text_layer.h).
 struct GlyphCluster {
   uint32_t first = 0, count = 0;  // glyphs [first, first + count)
-  std::string text;               // UTF-8, in logical order
+  std::string text;               // UTF-8
 };
 
 struct Glyphs {
   int font = -1;                  // index in Fonts::used()
   std::vector<uint32_t> ids;      // glyph ids of the original font
-  std::vector<float> x, y;        // each glyph's origin from the op's (x, baseline); y up
-  std::vector<GlyphCluster> clusters;
+  std::vector<float> x, y;        // each glyph's origin from the op's (x, baseline); y up,
+                                  // empty when every glyph sits on the baseline
+  std::vector<GlyphCluster> actual;  // the clusters that need ActualText, in order
   double width = 0;               // advance of the whole run
-  bool rtl = false;               // set right to left: its clusters run backwards
   bool empty() const { return ids.empty(); }
 };
 

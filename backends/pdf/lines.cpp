@@ -39,8 +39,8 @@ std::string reverse_code_points(const std::string& s) {
 
 }  // namespace
 
-double set_glyphs(const SetText& t, size_t begin, size_t end, double x0, double baseline, double extra,
-                  const std::vector<size_t>& stretch, const std::vector<LinkTarget>* links,
+double set_glyphs(Fonts& fonts, const SetText& t, size_t begin, size_t end, double x0, double baseline,
+                  double extra, const std::vector<size_t>& stretch, const std::vector<LinkTarget>* links,
                   std::vector<Op>& ops);
 
 TextStyle Typesetter::text_style(const SpanStyle& st, const SourcePos& pos) const {
@@ -315,8 +315,8 @@ std::vector<std::pair<size_t, size_t>> Typesetter::break_lines(const std::vector
   return lines;
 }
 
-double set_glyphs(const SetText& t, size_t begin, size_t end, double x0, double baseline, double extra,
-                  const std::vector<size_t>& stretch, const std::vector<LinkTarget>* links,
+double set_glyphs(Fonts& fonts, const SetText& t, size_t begin, size_t end, double x0, double baseline,
+                  double extra, const std::vector<size_t>& stretch, const std::vector<LinkTarget>* links,
                   std::vector<Op>& ops) {
   const ShapedParagraph& sp = t.shaped;
   const ParagraphText& src = t.text;
@@ -389,48 +389,58 @@ double set_glyphs(const SetText& t, size_t begin, size_t end, double x0, double 
       Glyphs& g = op.glyphs;
       g.font = run.font_id;
       const bool rtl = run.level & 1;
-      g.rtl = rtl;
+      auto& known = fonts.used()[size_t(run.font_id)].glyphs;
+      g.ids.reserve(p.g1 - p.g0);
+      g.x.reserve(p.g1 - p.g0);
+      bool off_baseline = false;
       double pen = 0;
-      size_t last_cluster = size_t(-1);
-      for (size_t k = p.g0; k < p.g1; ++k) {
-        const hb_glyph_info_t& info = run.info[k];
-        const hb_glyph_position_t& pos = run.pos[k];
-        if (info.cluster != last_cluster) {
-          // The text of the cluster: up to the next cluster of the run in logical order.
-          size_t cend = run.end;
-          if (!rtl) {
-            for (size_t j = k + 1; j < run.info.size(); ++j)
-              if (run.info[j].cluster != info.cluster) {
-                cend = run.info[j].cluster;
-                break;
-              }
-          } else {
-            for (size_t j = k; j-- > 0;)
-              if (run.info[j].cluster != info.cluster) {
-                cend = run.info[j].cluster;
-                break;
-              }
-          }
-          cend = std::min(cend, end);
-          std::string ctext = src.text.substr(info.cluster, cend - info.cluster);
-          // The text of a right-to-left cluster of several characters (Arabic lam-alef,
-          // a letter with its vowel marks) in visual order: extraction orders the
-          // characters of a right-to-left line by their position, those of one glyph (or
-          // one ActualText) among them, and would give back "al" for "la".
-          if (rtl) ctext = reverse_code_points(ctext);
-          g.clusters.push_back({uint32_t(g.ids.size()), 0, std::move(ctext)});
-          last_cluster = info.cluster;
+      for (size_t k = p.g0; k < p.g1;) {
+        // One cluster: glyphs [k, e) with the same cluster value, standing for the text up
+        // to the next cluster of the run in logical order.
+        const uint32_t cluster = run.info[k].cluster;
+        size_t e = k + 1;
+        while (e < p.g1 && run.info[e].cluster == cluster) ++e;
+        size_t cend = run.end;
+        if (!rtl) {
+          for (size_t j = e; j < run.info.size(); ++j)
+            if (run.info[j].cluster != cluster) {
+              cend = run.info[j].cluster;
+              break;
+            }
+        } else {
+          for (size_t j = k; j-- > 0;)
+            if (run.info[j].cluster != cluster) {
+              cend = run.info[j].cluster;
+              break;
+            }
         }
-        g.clusters.back().count++;
-        g.ids.push_back(info.codepoint);
-        g.x.push_back(float(pen + pos.x_offset * run.scale));
-        g.y.push_back(float(pos.y_offset * run.scale));
-        pen += pos.x_advance * run.scale;
-        // Stretch after the last glyph of a stretchable cluster.
-        const bool cluster_ends = k + 1 == p.g1 || run.info[k + 1].cluster != info.cluster;
-        if (extra != 0 && cluster_ends && std::binary_search(stretch.begin(), stretch.end(), size_t(info.cluster)))
-          pen += extra;
+        cend = std::min(cend, end);
+        std::string ctext = src.text.substr(cluster, cend - cluster);
+        // The text of a right-to-left cluster of several characters (Arabic lam-alef, a
+        // letter with its vowel marks) in visual order: extraction orders the characters
+        // of a right-to-left line by their position, those of one glyph (or one
+        // ActualText) among them, and would give back "al" for "la".
+        if (rtl) ctext = reverse_code_points(ctext);
+        bool plain = e - k == 1;
+        for (size_t j = k; j < e; ++j) {
+          auto it = known.find(run.info[j].codepoint);
+          if (it == known.end()) known.emplace(run.info[j].codepoint, ctext);
+          else if (it->second != ctext) plain = false;
+        }
+        if (!plain) g.actual.push_back({uint32_t(g.ids.size()), uint32_t(e - k), std::move(ctext)});
+        for (size_t j = k; j < e; ++j) {
+          const hb_glyph_position_t& pos = run.pos[j];
+          g.ids.push_back(run.info[j].codepoint);
+          g.x.push_back(float(pen + pos.x_offset * run.scale));
+          g.y.push_back(float(pos.y_offset * run.scale));
+          off_baseline = off_baseline || pos.y_offset != 0;
+          pen += pos.x_advance * run.scale;
+        }
+        // Stretch after a stretchable cluster.
+        if (extra != 0 && std::binary_search(stretch.begin(), stretch.end(), size_t(cluster))) pen += extra;
+        k = e;
       }
+      if (!off_baseline) std::vector<float>().swap(g.y);
       g.width = pen;
       x += pen;
       if (st.strike) {
@@ -513,7 +523,7 @@ void Typesetter::set_line(const SetText& t, size_t b, size_t e, bool last, doubl
     if (extra == 0 && t.shaped.rtl) x += slack;
   }
   const size_t first = ops.size();
-  set_glyphs(t, begin, end, x, baseline, extra, stretch, &links_, ops);
+  set_glyphs(fonts_, t, begin, end, x, baseline, extra, stretch, &links_, ops);
   const size_t set = ops.size();
   for (size_t i = first; i < set; ++i)
     if (ops[i].kind == Op::Image) alt_text(ops, i);
@@ -579,7 +589,7 @@ double shape_label(Fonts& fonts, Diagnostics& diag, const std::string& lang, Fon
   t.shaped = shape_paragraph(t.text, fonts, diag, lang, breaker ? *breaker : own);
   close_breaker(own);
   const size_t first = ops.size();
-  const double w = set_glyphs(t, 0, t.text.text.size(), x, y, 0, {}, nullptr, ops);
+  const double w = set_glyphs(fonts, t, 0, t.text.text.size(), x, y, 0, {}, nullptr, ops);
   for (size_t i = first; i < ops.size(); ++i) ops[i].invisible = invisible;
   return w;
 }

@@ -93,7 +93,7 @@ ShapedParagraph shape_paragraph(const ParagraphText& p, Fonts& fonts, Diagnostic
     // Hebrew and beyond, and the explicit directional formatting characters, need the
     // bidi algorithm; text without them is all at level 0 in a left-to-right paragraph.
     if (cp >= 0x590 && (cp < 0x900 || (cp >= 0xFB1D && cp < 0xFE00) || (cp >= 0xFE70 && cp < 0xFF00) ||
-                        (cp >= 0x200E && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+                        cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
                         (cp >= 0x10800 && cp < 0x11000) || (cp >= 0x1E800 && cp < 0x1F000)))
       any_rtl = true;
     cps.push_back(cp);
@@ -123,8 +123,15 @@ ShapedParagraph shape_paragraph(const ParagraphText& p, Fonts& fonts, Diagnostic
   hb_unicode_funcs_t* ufuncs = hb_unicode_funcs_get_default();
   std::vector<hb_script_t> scripts(n);
   hb_script_t last = HB_SCRIPT_INVALID;
+  auto script_of = [&](char32_t cp) {
+    if (cp < 0x80) {  // ASCII: letters are Latin, everything else is common to all scripts
+      const char32_t l = cp | 0x20;
+      return l >= 'a' && l <= 'z' ? HB_SCRIPT_LATIN : HB_SCRIPT_COMMON;
+    }
+    return hb_unicode_script(ufuncs, cp);
+  };
   for (size_t k = 0; k < n; ++k) {
-    hb_script_t s = hb_unicode_script(ufuncs, cps[k]);
+    hb_script_t s = script_of(cps[k]);
     if (s == HB_SCRIPT_COMMON || s == HB_SCRIPT_INHERITED || s == HB_SCRIPT_UNKNOWN) {
       scripts[k] = last;  // resolved below when nothing came before
     } else {
@@ -157,11 +164,29 @@ ShapedParagraph shape_paragraph(const ParagraphText& p, Fonts& fonts, Diagnostic
 
   std::vector<const FontFile*> font_of(n, nullptr);
   std::vector<char> missing(n, 0);
+  int primary_span = -1;
+  const FontFile* primary = nullptr;
   for (size_t k = 0; k < n; ++k) {
     if (object_at[k] >= 0 || hard[k]) continue;
     const FontFace want = p.spans.empty() ? kSerif : p.spans[size_t(span_of[k])].style.face;
+    if (span_of[k] != primary_span) {
+      primary_span = span_of[k];
+      primary = fonts.face(want);
+    }
     const char32_t cp = cps[k];
     const FontFile* prev = k > 0 && span_of[k - 1] == span_of[k] ? font_of[k - 1] : nullptr;
+    if (cp < 0x80) {
+      // ASCII (no marks, no joiners): a neutral character stays in the font of the text
+      // before it; the rest is the face's, when it has it.
+      if (prev && prev != primary && script_of(cp) == HB_SCRIPT_COMMON && prev->covers(cp)) {
+        font_of[k] = prev;
+        continue;
+      }
+      if (primary->covers(cp)) {
+        font_of[k] = primary;
+        continue;
+      }
+    }
     // A mark or joiner stays in its base's font when that font has it (or has nothing
     // better to offer: a font without it still positions nothing wrongly, HarfBuzz
     // composes or drops it); neutral characters stay in the font of the text around them.
@@ -171,13 +196,13 @@ ShapedParagraph shape_paragraph(const ParagraphText& p, Fonts& fonts, Diagnostic
         continue;
       }
     }
-    const hb_script_t raw = hb_unicode_script(ufuncs, cp);
-    if (prev && raw == HB_SCRIPT_COMMON && prev->covers(cp) && prev != fonts.face(want)) {
+    const hb_script_t raw = script_of(cp);
+    if (prev && raw == HB_SCRIPT_COMMON && prev->covers(cp) && prev != primary) {
       font_of[k] = prev;
       continue;
     }
     if (ignorable_format(cp)) {
-      font_of[k] = prev ? prev : fonts.face(want);
+      font_of[k] = prev ? prev : primary;
       continue;
     }
     const FontFile* f = fonts.pick(want, cp, raw == HB_SCRIPT_COMMON || raw == HB_SCRIPT_INHERITED ? raw : scripts[k]);
@@ -226,20 +251,61 @@ ShapedParagraph shape_paragraph(const ParagraphText& p, Fonts& fonts, Diagnostic
     run.font = font_of[k];
     run.font_id = fonts.id(run.font);
     run.scale = st.size / double(run.font->upem);
-    hb_buffer_clear_contents(buf);
-    hb_buffer_add_utf8(buf, text.data(), int(len), unsigned(run.begin), int(run.end - run.begin));
-    hb_buffer_set_direction(buf, (levels[k] & 1) ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
-    hb_buffer_set_script(buf, scripts[k]);
-    hb_buffer_set_language(buf, language);
-    hb_buffer_set_flags(buf, hb_buffer_flags_t(HB_BUFFER_FLAG_REMOVE_DEFAULT_IGNORABLES |
-                                               (run.begin == 0 ? HB_BUFFER_FLAG_BOT : 0) |
-                                               (run.end == len ? HB_BUFFER_FLAG_EOT : 0)));
-    hb_shape(run.font->font, buf, nullptr, 0);
-    unsigned count = 0;
-    const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buf, &count);
-    const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(buf, &count);
-    run.info.assign(info, info + count);
-    run.pos.assign(pos, pos + count);
+    auto shape_range = [&](size_t b, size_t e2, bool context) {
+      hb_buffer_clear_contents(buf);
+      if (context) hb_buffer_add_utf8(buf, text.data(), int(len), unsigned(b), int(e2 - b));
+      else hb_buffer_add_utf8(buf, text.data() + b, int(e2 - b), 0, int(e2 - b));
+      hb_buffer_set_direction(buf, (levels[k] & 1) ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
+      hb_buffer_set_script(buf, scripts[k]);
+      hb_buffer_set_language(buf, language);
+      hb_buffer_set_flags(buf, hb_buffer_flags_t(HB_BUFFER_FLAG_REMOVE_DEFAULT_IGNORABLES |
+                                                 (!context || b == 0 ? HB_BUFFER_FLAG_BOT : 0) |
+                                                 (!context || e2 == len ? HB_BUFFER_FLAG_EOT : 0)));
+      hb_shape(run.font->font, buf, nullptr, 0);
+    };
+    // Simple left-to-right text (Latin, Greek, Cyrillic) is shaped word by word, each word
+    // once per document (Fonts::word_cache): kerning and ligatures stay whole inside a
+    // word, and nothing in these scripts joins across a space. Every other run is shaped
+    // whole, in the context of the paragraph (Arabic joins across a change of style).
+    const hb_script_t sc = scripts[k];
+    const bool by_word = !(levels[k] & 1) && (sc == HB_SCRIPT_LATIN || sc == HB_SCRIPT_GREEK ||
+                                              sc == HB_SCRIPT_CYRILLIC || sc == HB_SCRIPT_COMMON);
+    if (by_word) {
+      auto& cache = fonts.word_cache();
+      std::string key;
+      for (size_t b = run.begin; b < run.end;) {
+        size_t e2 = b + 1;
+        const bool space = text[b] == ' ';
+        while (e2 < run.end && (text[e2] == ' ') == space) ++e2;
+        key.assign(reinterpret_cast<const char*>(&run.font_id), sizeof run.font_id);
+        key.append(text, b, e2 - b);
+        auto it = cache.find(key);
+        if (it == cache.end()) {
+          shape_range(b, e2, false);
+          unsigned count = 0;
+          const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buf, &count);
+          const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(buf, &count);
+          Fonts::ShapedWord w;
+          w.info.assign(info, info + count);
+          w.pos.assign(pos, pos + count);
+          it = cache.emplace(key, std::move(w)).first;
+        }
+        for (hb_glyph_info_t gi : it->second.info) {
+          gi.cluster += uint32_t(b);
+          run.info.push_back(gi);
+        }
+        run.pos.insert(run.pos.end(), it->second.pos.begin(), it->second.pos.end());
+        b = e2;
+      }
+    } else {
+      shape_range(run.begin, run.end, true);
+      unsigned count = 0;
+      const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buf, &count);
+      const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(buf, &count);
+      run.info.assign(info, info + count);
+      run.pos.assign(pos, pos + count);
+    }
+    const unsigned count = unsigned(run.info.size());
     // Characters no font has: the replacement character of the font they were given.
     for (unsigned g = 0; g < count; ++g) {
       if (run.info[g].codepoint != 0) continue;

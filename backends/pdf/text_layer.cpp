@@ -24,18 +24,27 @@ namespace {
 // A number for a content stream: at most three decimals, no exponent, no "-0".
 void put_num(std::string& out, double v) {
   long m = std::lround(v * 1000);
-  if (m < 0) {
-    out += '-';
-    m = -m;
+  char buf[32];
+  char* e = buf + sizeof buf;
+  char* p = e;
+  const bool negative = m < 0;
+  if (negative) m = -m;
+  long frac = m % 1000, whole = m / 1000;
+  if (frac) {
+    int digits = 3;
+    while (frac % 10 == 0) {
+      frac /= 10;
+      --digits;
+    }
+    for (int i = 0; i < digits; ++i, frac /= 10) *--p = char('0' + frac % 10);
+    *--p = '.';
   }
-  out += std::to_string(m / 1000);
-  if (long frac = m % 1000) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, ".%03ld", frac);
-    std::string f = buf;
-    while (f.back() == '0') f.pop_back();
-    out += f;
-  }
+  do {
+    *--p = char('0' + whole % 10);
+    whole /= 10;
+  } while (whole);
+  if (negative) *--p = '-';
+  out.append(p, size_t(e - p));
 }
 
 // UTF-16BE of UTF-8 text as hexadecimal, for ToUnicode maps and ActualText strings.
@@ -204,26 +213,30 @@ HPDF_STATUS write_flate_filter(HPDF_Dict, HPDF_Stream out) {
 
 TextLayer::TextLayer(HPDF_Doc pdf, Fonts& fonts) : pdf_(pdf), fonts_(fonts) {}
 
+TextLayer::~TextLayer() {
+  for (Font& f : used_) hb_set_destroy(f.glyphs);
+}
+
 void TextLayer::use(const Glyphs& g) {
   if (g.font < 0) return;
   if (used_.size() <= size_t(g.font)) used_.resize(size_t(g.font) + 1);
   Font& f = used_[size_t(g.font)];
-  f.file = fonts_.used()[size_t(g.font)].file;
-  for (const GlyphCluster& c : g.clusters)
-    for (uint32_t k = c.first; k < c.first + c.count; ++k)
-      if (!c.text.empty()) f.text.emplace(g.ids[k], c.text);
-  for (uint32_t id : g.ids) f.text.emplace(id, std::string());
+  if (!f.glyphs) {
+    f.file = fonts_.used()[size_t(g.font)].file;
+    f.glyphs = hb_set_create();
+  }
+  for (uint32_t id : g.ids) hb_set_add(f.glyphs, id);
 }
 
 void TextLayer::embed() {
   for (size_t i = 0; i < used_.size(); ++i) {
     Font& f = used_[i];
-    if (!f.file || f.text.empty()) continue;
+    if (!f.file || !f.glyphs || hb_set_is_empty(f.glyphs)) continue;
     hb_subset_input_t* input = hb_subset_input_create_or_fail();
     if (!input) throw std::bad_alloc();
     hb_set_t* glyphs = hb_subset_input_glyph_set(input);
     hb_set_add(glyphs, 0);
-    for (const auto& [gid, text] : f.text) hb_set_add(glyphs, gid);
+    hb_set_union(glyphs, f.glyphs);
     // No character map: Identity-H codes are glyph ids (or CIDs), so the program needs no
     // cmap, and nothing of the layout tables (the text is shaped already).
     hb_set_clear(hb_subset_input_unicode_set(input));
@@ -264,19 +277,24 @@ void TextLayer::embed() {
       program.assign(data ? data : "", len);
       hb_blob_destroy(blob);
     }
-    for (const auto& [gid, text] : f.text) {
+    f.code.assign(hb_face_get_glyph_count(f.file->face), -1);
+    std::map<uint32_t, uint32_t> codes;  // by original glyph, for the subset's name
+    for (hb_codepoint_t gid = HB_SET_VALUE_INVALID; hb_set_next(f.glyphs, &gid);) {
       const hb_codepoint_t n = hb_map_get(old_to_new, gid);
-      if (n == HB_MAP_VALUE_INVALID) continue;
+      if (n == HB_MAP_VALUE_INVALID || gid >= f.code.size()) continue;
       const uint32_t c = n < cids.size() ? cids[n] : n;
-      f.code[gid] = c;
+      if (c > 0xFFFF) continue;  // a two-byte code cannot say it
+      f.code[gid] = int32_t(c);
+      if (f.width.size() <= c) f.width.resize(c + 1, -1);
       f.width[c] = int(std::lround(f.file->advance(gid) * 1000.0 / f.file->upem));
+      codes[gid] = c;
     }
     hb_face_destroy(sub);
     hb_subset_plan_destroy(plan);
     if (program.empty())
       throw Error(f.file->path, "HarfBuzz made an empty subset of this font", kExitInternalError);
 
-    const std::string name = subset_tag(f.code, unsigned(i)) + "+" + f.file->postscript_name;
+    const std::string name = subset_tag(codes, unsigned(i)) + "+" + f.file->postscript_name;
     HPDF_Dict file = new_stream(pdf_, program);
     if (f.file->cff) HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
     else HPDF_Dict_AddNumber(file, "Length1", HPDF_INT32(program.size()));
@@ -389,22 +407,22 @@ void TextLayer::show(const Glyphs& g, double size, const Rgb& color, double x, d
     line_y = gy;
   };
   static const char* hex = "0123456789ABCDEF";
-  for (const GlyphCluster& c : g.clusters) {
-    bool plain = c.count == 1;
-    if (plain) {
-      auto t = f.text.find(g.ids[c.first]);
-      plain = t != f.text.end() && t->second == c.text;
-    }
-    if (!plain) {
+  size_t next_actual = 0;
+  for (uint32_t i = 0; i < g.ids.size(); ++i) {
+    const GlyphCluster* actual = next_actual < g.actual.size() && g.actual[next_actual].first == i
+                                     ? &g.actual[next_actual++] : nullptr;
+    if (actual) {
       close_tj();
-      o += "/Span << /ActualText <FEFF" + utf16_hex(c.text) + "> >> BDC\n";
+      o += "/Span << /ActualText <FEFF" + utf16_hex(actual->text) + "> >> BDC\n";
     }
-    for (uint32_t i = c.first; i < c.first + c.count; ++i) {
-      auto code_it = f.code.find(g.ids[i]);
-      if (code_it == f.code.end()) continue;
-      const uint32_t code = code_it->second;
+    const uint32_t end = actual ? i + actual->count : i + 1;
+    for (; i < end; ++i) {
+      const uint32_t gid = g.ids[i];
+      if (gid >= f.code.size() || f.code[gid] < 0) continue;
+      const uint32_t code = uint32_t(f.code[gid]);
       const double gx = g.x[i];
-      if (!in_tj || g.y[i] != line_y) start_at(gx, g.y[i]);
+      const float gy = g.y.empty() ? 0.f : g.y[i];
+      if (!in_tj || gy != line_y) start_at(gx, gy);
       else if (std::abs(gx - pen) > 0.0005) {
         // TJ's number moves the pen left by thousandths of the size (9.4.3).
         o += ' ';
@@ -414,10 +432,10 @@ void TextLayer::show(const Glyphs& g, double size, const Rgb& color, double x, d
       o += '<';
       for (int s = 12; s >= 0; s -= 4) o += hex[(code >> s) & 15];
       o += '>';
-      auto w = f.width.find(code);
-      pen = gx + (w == f.width.end() ? 0 : w->second * k);
+      pen = gx + f.width[code] * k;
     }
-    if (!plain) {
+    --i;
+    if (actual) {
       close_tj();
       o += "EMC\n";
     }
@@ -440,22 +458,21 @@ void TextLayer::finish() {
     HPDF_Array w = HPDF_Array_New(pdf_->mmgr);
     HPDF_Array run = nullptr;
     long last = -2;
-    for (const auto& [code, width] : f.width) {
+    for (size_t code = 0; code < f.width.size(); ++code) {
+      if (f.width[code] < 0) continue;
       if (long(code) != last + 1) {
         HPDF_Array_AddNumber(w, HPDF_INT32(code));
         run = HPDF_Array_New(pdf_->mmgr);
         HPDF_Array_Add(w, run);
       }
-      HPDF_Array_AddNumber(run, width);
+      HPDF_Array_AddNumber(run, f.width[code]);
       last = long(code);
     }
     HPDF_Dict_Add(f.cid_font, "W", w);
     // ToUnicode (9.10.3): a bfchar per code, in blocks of at most 100.
-    std::map<uint32_t, std::string> by_code;
-    for (const auto& [gid, text] : f.text) {
-      auto c = f.code.find(gid);
-      if (c != f.code.end() && !text.empty()) by_code.emplace(c->second, text);
-    }
+    std::map<uint32_t, const std::string*> by_code;
+    for (const auto& [gid, text] : fonts_.used()[size_t(&f - used_.data())].glyphs)
+      if (gid < f.code.size() && f.code[gid] >= 0 && !text.empty()) by_code.emplace(uint32_t(f.code[gid]), &text);
     std::string cmap =
         "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
         "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
@@ -467,10 +484,10 @@ void TextLayer::finish() {
         const size_t left = size_t(std::distance(it, by_code.end()));
         cmap += std::to_string(std::min<size_t>(100, left)) + " beginbfchar\n";
       }
-      char code[8];
-      std::snprintf(code, sizeof code, "<%04X>", unsigned(it->first));
-      cmap += code;
-      cmap += " <" + utf16_hex(it->second) + ">\n";
+      static const char* hex = "0123456789ABCDEF";
+      cmap += '<';
+      for (int s = 12; s >= 0; s -= 4) cmap += hex[(it->first >> s) & 15];
+      cmap += "> <" + utf16_hex(*it->second) + ">\n";
       if (++in_block == 100) {
         cmap += "endbfchar\n";
         in_block = 0;

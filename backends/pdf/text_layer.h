@@ -32,6 +32,9 @@ namespace relconv::pdf {
 class TextLayer {
  public:
   TextLayer(HPDF_Doc pdf, Fonts& fonts);
+  ~TextLayer();
+  TextLayer(const TextLayer&) = delete;
+  TextLayer& operator=(const TextLayer&) = delete;
 
   // Records the glyphs and what they stand for; every glyph drawn must be used first.
   void use(const Glyphs& glyphs);
@@ -49,9 +52,9 @@ class TextLayer {
  private:
   struct Font {
     const FontFile* file = nullptr;
-    std::map<uint32_t, std::string> text;  // original glyph id -> its text
-    std::map<uint32_t, uint32_t> code;     // original glyph id -> its code (CID) in the PDF
-    std::map<uint32_t, int> width;         // code -> advance in thousandths of the size
+    hb_set_t* glyphs = nullptr;            // original glyph ids drawn
+    std::vector<int32_t> code;             // original glyph id -> its code (CID), -1: none
+    std::vector<int32_t> width;            // code -> advance in thousandths of the size
     HPDF_Dict type0 = nullptr, cid_font = nullptr;
   };
   HPDF_Doc pdf_;

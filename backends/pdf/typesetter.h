@@ -179,8 +179,9 @@ bool image_only(const Inline& in);
 // Text ops for the text [begin, end) of `t`, in visual order from x0 with the baseline at
 // `baseline`; `extra` is added after each cluster whose byte offset is in `stretch`
 // (sorted); link rectangles for spans with a link in `links`. Returns the width set.
-double set_glyphs(const SetText& t, size_t begin, size_t end, double x0, double baseline, double extra,
-                  const std::vector<size_t>& stretch, const std::vector<LinkTarget>* links,
+// Registers each glyph's text with `fonts` (the first text it is drawn for).
+double set_glyphs(Fonts& fonts, const SetText& t, size_t begin, size_t end, double x0, double baseline,
+                  double extra, const std::vector<size_t>& stretch, const std::vector<LinkTarget>* links,
                   std::vector<Op>& ops);
 // The direction the document's metadata gives (`dir`, else its language's), Auto if none.
 Direction document_direction(const Metadata& meta);

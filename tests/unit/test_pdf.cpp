@@ -593,6 +593,34 @@ TEST_CASE("pdf: a table row taller than a page continues on the next") {
   CHECK(count(pdf, "/Type /Page\n") >= 3);
 }
 
+TEST_CASE("libharu's byte copy and fill, replaced, do what libharu's do") {
+  using Copy = HPDF_BYTE* (*)(HPDF_BYTE*, const HPDF_BYTE*, HPDF_UINT);
+  using Fill = void* (*)(void*, HPDF_BYTE, HPDF_UINT);
+  auto their_copy = reinterpret_cast<Copy>(dlsym(RTLD_NEXT, "HPDF_MemCpy"));
+  auto their_fill = reinterpret_cast<Fill>(dlsym(RTLD_NEXT, "HPDF_MemSet"));
+  REQUIRE(reinterpret_cast<void*>(their_copy) != nullptr);
+  REQUIRE(reinterpret_cast<void*>(their_fill) != nullptr);
+  CHECK(dlsym(RTLD_DEFAULT, "HPDF_MemCpy") != reinterpret_cast<void*>(their_copy));  // ours is in use
+  CHECK(dlsym(RTLD_DEFAULT, "HPDF_MemSet") != reinterpret_cast<void*>(their_fill));
+  // Apart, and overlapping both ways (libharu copies forwards byte by byte).
+  for (HPDF_UINT n : {1u, 2u, 3u, 4u, 5u, 20u})
+    for (int shift : {-3, -1, 0, 1, 2, 3, 40}) {
+      CAPTURE(n);
+      CAPTURE(shift);
+      std::vector<HPDF_BYTE> a(96), b(96);
+      for (size_t i = 0; i < a.size(); ++i) a[i] = b[i] = HPDF_BYTE(i * 7 + 1);
+      HPDF_BYTE* ra = HPDF_MemCpy(a.data() + 10 + shift, a.data() + 10, n);
+      HPDF_BYTE* rb = their_copy(b.data() + 10 + shift, b.data() + 10, n);
+      CHECK(a == b);
+      CHECK(ra - a.data() == rb - b.data());
+    }
+  std::vector<HPDF_BYTE> a(32, 1), b(32, 1);
+  void* ra = HPDF_MemSet(a.data() + 4, 0xAB, 9);
+  void* rb = their_fill(b.data() + 4, 0xAB, 9);
+  CHECK(a == b);
+  CHECK(static_cast<HPDF_BYTE*>(ra) - a.data() == static_cast<HPDF_BYTE*>(rb) - b.data());
+}
+
 TEST_CASE("pdf: font coverage read by pages agrees with fontconfig character by character") {
   for (const char* file : {"DejaVuSerif.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf"}) {
     const std::string path = std::string("/usr/share/fonts/truetype/dejavu/") + file;
