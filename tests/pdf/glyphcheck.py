@@ -3,43 +3,58 @@
 
 usage: glyphcheck.py FILE.pdf [FILE2.pdf ...]
 
-The check is independent of the code that wrote the PDF: it reads the PDF with pikepdf,
-the fonts with fontTools, and takes the truth from the font files installed on the
-machine, found through fontconfig. Every string that a page (or a Form XObject it uses)
-shows with Tj, TJ, ' or " is split into glyphs through its font: for Type0 fonts with
-Identity-H, the 2-byte code is the CID, and the CID gives the glyph id through the
-CIDToGIDMap (CIDFontType2) or the inverted CFF charset (CID-keyed CIDFontType0);
-simple TrueType and Type1C fonts go through their cmap or /Encoding; Type3 glyphs are
-their CharProcs paths. Each drawn glyph must not be .notdef and must have a text: its
-/ToUnicode entry, or the /ActualText of the marked-content span around it. The subset
-tag (ABCDEF+) is stripped from the font's name to find the original font by its
-PostScript name; the glyph's outline, drawn with every component decomposed and
-compared after rounding to font units (quadratics as cubics, each contour's start and
-closing line made canonical), must equal the outline of some glyph that the original
-font can reach from that text: the cmap's glyph for each character (with the text also
-composed and decomposed as a shaper would), plus everything GSUB can substitute for
-them, over every lookup and ignoring context. So a composite that lost a component (a
-Vietnamese 'ứ' drawn as a bare 'u', a CJK ideograph drawn as a fragment) or a glyph
-mapped to the wrong character is caught; one glyph shown where a cluster needed several
-is not. Fonts must be embedded. Type3 glyphs that are bitmaps (colour emoji) and Type1
-programs are counted as unchecked, not as problems; invisible text (Tr 3) is only
-counted. Prints each problem once, with the first page it is on, then a line per file;
-exits 1 when a file has a problem, 2 on a usage error.
+The truth comes from an independent route: the PDF read with pikepdf, the fonts with
+fontTools, and the original of each embedded subset found among the installed fonts by
+its PostScript name (the BaseFont less its ABCDEF+ tag, through one fc-list run). Every
+string shown with Tj, TJ, ' or " on a page, or in a Form XObject it draws, becomes
+glyphs through its font: a Type0 font with Identity-H has 2-byte codes that are CIDs,
+turned into glyph ids by the CIDToGIDMap (CIDFontType2) or the inverted charset of a
+CID-keyed CFF (CIDFontType0); simple TrueType and Type1C fonts go through their cmap or
+/Encoding; a Type3 glyph is the path of its CharProcs, in the units of the original its
+FontDescriptor names (as Skia writes CFF fonts). A drawn glyph must not be .notdef and
+must have a text, its /ToUnicode entry or the /ActualText of the span around it; its
+outline, components decomposed, rounded to font units and put in a canonical form
+(quadratics as cubics, each contour's starting point and closing line made alike),
+must equal the outline of a glyph the original reaches from that text: the cmap's
+glyph for each character, taken as a shaper would (composed, decomposed where the font
+lacks the composed one or the script splits its vowels, mirrored), and all that any
+GSUB lookup can substitute for those, context ignored. So a composite that lost a
+component (a Vietnamese 'ứ' drawn as a bare 'u', a CJK ideograph drawn as fragments)
+and a glyph given the wrong text are caught; a cluster drawn with too few glyphs, or
+shaped wrongly from the right glyphs, is not. A blank glyph passes for blank text
+(spaces, format characters). A Type3 glyph may also be the outline made bold, as Skia
+fakes a missing bold face: the original's filled area all filled, plus a band around
+it, on a grid. Fonts must be embedded. Bitmap glyphs (colour emoji), Type1 programs
+and Type3 fonts with no original are counted as not checked; invisible text (Tr 3) is
+only counted. Each problem is printed once, with the first page it is on (at most 20 a
+file, then a count), then a line a file; exits 1 when a file has a problem, 2 on a
+usage error.
 """
+import collections
 import io
 import math
+import os
 import re
 import subprocess
 import sys
 import unicodedata
+from decimal import Decimal
 
-import pikepdf
-from fontTools.agl import toUnicode as agl_to_unicode
-from fontTools.cffLib import CFFFontSet
-from fontTools.encodings.StandardEncoding import StandardEncoding
-from fontTools.pens.basePen import MissingComponentError
-from fontTools.pens.recordingPen import DecomposingRecordingPen
-from fontTools.ttLib import TTFont
+try:
+    import pikepdf
+    from fontTools.agl import toUnicode as agl_to_unicode
+    from fontTools.cffLib import CFFFontSet
+    from fontTools.encodings.StandardEncoding import StandardEncoding
+    from fontTools.pens.basePen import MissingComponentError
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
+    from fontTools.ttLib import TTFont
+except ImportError:
+    # Both are Debian's (python3-pikepdf, python3-fonttools): when another python3 comes
+    # first in PATH (pyenv's, say), run again with the system's.
+    if __name__ == "__main__" and sys.executable != "/usr/bin/python3" \
+            and os.path.exists("/usr/bin/python3"):
+        os.execv("/usr/bin/python3", ["/usr/bin/python3", os.path.abspath(__file__)] + sys.argv[1:])
+    raise
 
 MAX_LINES = 20  # problem lines printed per file; the rest are only counted
 TAG = re.compile(r"^[A-Z]{6}\+")
@@ -202,8 +217,9 @@ def _edges(outline):
                 for i in range(1, 9):
                     t = i / 8
                     u = 1 - t
-                    pts.append((u * u * u * x0 + 3 * u * u * t * x1 + 3 * u * t * t * x2 + t * t * t * x3,
-                                u * u * u * y0 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t * t * t * y3))
+                    a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
+                    pts.append((a * x0 + b * x1 + c * x2 + d * x3,
+                                a * y0 + b * y1 + c * y2 + d * y3))
             for p in pts:
                 edges.append((cur[0], cur[1], p[0], p[1]))
                 cur = p
@@ -466,7 +482,10 @@ class Installed:
             if name and name in self.faces:
                 key = self.faces[name]
                 if key not in self.loaded:
-                    self.loaded[key] = Original(*key)
+                    try:
+                        self.loaded[key] = Original(*key)
+                    except Exception:  # a font file fontTools cannot read: as if absent
+                        self.loaded[key] = None
                 return self.loaded[key]
         return None
 
@@ -555,12 +574,12 @@ class Font:
         self.name = str(fd.get("/BaseFont", ""))[1:]
         self.code_bytes = 1
         self.problem = None  # a problem of the whole font: its glyphs cannot be checked
-        self.missing = None  # the original is not installed: glyphs checked but outlines
-        self.unchecked = None  # why the font's glyphs are not checked (not a problem)
+        self.missing = None  # the original is not installed: all but outlines checked
+        self.unchecked = None  # the kind of font program this tool does not read
         self.original = None
         self.program = None  # (glyph names by id, drawable glyphs)
         self.tol = 0  # outlines from font programs must match exactly
-        self.results = {}  # (code, text) -> (glyph label, problem or None)
+        self.results = {}  # (code, ActualText) -> what check() returns
         self.to_unicode = {}
         if "/ToUnicode" in fd and isinstance(fd.ToUnicode, pikepdf.Stream):
             try:
@@ -596,7 +615,7 @@ class Font:
             data = fdesc.FontFile3.read_bytes()
             kind = "sfnt" if str(fdesc.FontFile3.get("/Subtype")) == "/OpenType" else "cff"
         elif "/FontFile" in fdesc:
-            self.unchecked = "Type1 font program"
+            self.unchecked = "Type1 font"
             return
         else:
             raise Problem("not embedded")
@@ -637,11 +656,10 @@ class Font:
             if str(self.desc.get("/Subtype")) == "/CIDFontType0":
                 if self.cff is not None and hasattr(self.cff, "ROS"):
                     # CID-keyed CFF: the charset names glyph id -> 'cidNNNNN'; invert it.
-                    cid_to_gid = {}
+                    cid_to_gid = {0: 0}
                     for gid, name in enumerate(names):
-                        cid = 0 if name == ".notdef" else int(name[3:]) if name.startswith("cid") else None
-                        if cid is not None:
-                            cid_to_gid.setdefault(cid, gid)
+                        if name.startswith("cid") and name[3:].isdigit():
+                            cid_to_gid.setdefault(int(name[3:]), gid)
                     return lambda cid: cid_to_gid.get(cid, 0)
                 return lambda cid: cid
             m = self.desc.get("/CIDToGIDMap")
@@ -687,7 +705,6 @@ class Font:
         self.glyph_names, _ = simple_encoding(fd)
         self.procs = fd.get("/CharProcs", pikepdf.Dictionary())
         self.matrix = [float(v) for v in fd.get("/FontMatrix", [0.001, 0, 0, 0.001, 0, 0])]
-        self.resources = fd.get("/Resources")
         fdesc = fd.get("/FontDescriptor")
         name = str(fdesc.get("/FontName", ""))[1:] if fdesc is not None else ""
         self.name = name or "Type3"
@@ -695,8 +712,6 @@ class Font:
         # names it in its descriptor; its glyphs can then be compared with the original.
         base = TAG.sub("", name)
         self.original = installed.find(base, base.split(",")[0]) if base else None
-        if self.original is None:
-            self.unchecked = "Type3 font"
         # Paths were written in decimal, maybe from a scaled outline: allow a unit's slack.
         self.tol = 1
 
@@ -717,18 +732,19 @@ class Font:
             return f"code {code}"
 
     def check(self, code, actual_text):
-        """(glyph label, problem or None) for one drawn code, once per (code, text)."""
+        """(glyph label, problem or None, note or None) for one drawn code, worked out
+        once per (code, text); a note names a kind of glyph the summary counts."""
         key = (code, actual_text)
         if key not in self.results:
+            label = self.label(code)
             try:
-                self._check(code, actual_text)
-                self.results[key] = (self.label(code), None)
+                self.results[key] = (label, None, self._check(code, actual_text))
             except Problem as e:
-                self.results[key] = (self.label(code), str(e))
-            except Unchecked:
-                self.results[key] = (self.label(code), None)
+                self.results[key] = (label, str(e), None)
+            except Unchecked as e:
+                self.results[key] = (label, None, str(e))
             except Exception as e:  # a font this tool cannot follow: say so, go on
-                self.results[key] = (self.label(code), f"cannot be checked ({type(e).__name__}: {e})")
+                self.results[key] = (label, f"cannot be checked ({type(e).__name__}: {e})", None)
         return self.results[key]
 
     def text_of(self, code, actual_text):
@@ -738,15 +754,15 @@ class Font:
             return actual_text
         if code not in self.to_unicode:
             if actual_text == "":
-                raise Unchecked()
+                raise Unchecked("glyph with no text")
             raise Problem("no ToUnicode entry")
         return self.to_unicode[code]
 
     def _check(self, code, actual_text):
         if self.subtype == "/Type3":
             return self._check_type3(code, actual_text)
-        if self.program is None:  # unchecked kinds
-            return
+        if self.program is None:  # a Type1 program
+            return f"glyph of a {self.unchecked}"
         names, glyphs = self.program
         gid = self.gid_of(code)
         if gid == 0:
@@ -754,19 +770,22 @@ class Font:
         if gid >= len(names):
             raise Problem(f"glyph id beyond the embedded font's {len(names)} glyphs")
         text = self.text_of(code, actual_text)
-        self._compare(draw(glyphs, names[gid]), text)
+        return self._compare(draw(glyphs, names[gid]), text)
 
     def _compare(self, outline, text):
-        if self.original is None or (not outline and blank(text)):
-            return
+        """None when the outline is one the text reaches, a note when it is one made
+        bold; raises the problem otherwise."""
+        if self.original is None:
+            return "glyph of a missing original"
+        if not outline and blank(text):
+            return None
         if not self.original.direct(text) and not self.original.closure(text):
             raise Problem("text has no glyph in the original font")
         if self.original.reaches(text, outline, self.tol):
             return
         # Only in a Type3 font may a drawn glyph be a path made from the outline.
         if self.subtype == "/Type3" and self.original.reaches(text, outline, self.tol, bold=True):
-            self.emboldened = getattr(self, "emboldened", 0) + 1
-            return
+            return "glyph made bold by the writer"
         raise Problem("outline differs from every glyph its text can reach"
                       + (" (drawn empty)" if not outline else ""))
 
@@ -778,16 +797,16 @@ class Font:
             raise Problem("drawn as .notdef")
         text = self.text_of(code, actual_text)
         if self.original is None:
-            return
+            return "glyph of a Type3 font with no original"
         outline = type3_outline(self.procs["/" + name], self.matrix, self.original.upem)
         if outline is None:
-            self.bitmaps = getattr(self, "bitmaps", 0) + 1
-            return
-        self._compare(outline, text)
+            return "bitmap glyph"
+        return self._compare(outline, text)
 
 
 PATH_OPS = {"m", "l", "c", "v", "y", "re", "cm"}
-TOKEN = re.compile(rb"([-+]?(?:\d+\.?\d*|\.\d+))|(/[^\s/\[\]()<>{}%]*)|([A-Za-z'\"*][A-Za-z0-9'\"*]*)|([(<\[{%])")
+TOKEN = re.compile(rb"([-+]?(?:\d+\.?\d*|\.\d+))|(/[^\s/\[\]()<>{}%]*)"
+                   rb"|([A-Za-z'\"*][A-Za-z0-9'\"*]*)|([(<\[{%])")
 
 
 def _path_instructions(proc):
@@ -863,12 +882,130 @@ def type3_outline(proc, matrix, upem):
 # ---------------------------------------------------------------------------------------
 # Content streams.
 
+WALKED = "Tj TJ ' \" Tf Tr q Q gs BDC BMC EMC Do"
+WALKED_OPS = set(WALKED.split())
+DELIM = rb"\x00\t\n\x0c\r ()<>\[\]{}/%"
+CONTENT_TOKEN = re.compile(rb"[\x00\t\n\x0c\r ]+|%[^\r\n]*"          # space, comment
+                           rb"|\(((?:[^()\\]|\\.)*)\)"                 # 1 literal string
+                           rb"|<([0-9A-Fa-f\x00\t\n\x0c\r ]*)>"       # 2 hex string
+                           rb"|(<<|>>|\[|\])"                          # 3 brackets
+                           rb"|/([^" + DELIM + rb"]*)"                 # 4 name
+                           rb"|([-+]?(?:\d+\.?\d*|\.\d+))(?![^" + DELIM + rb"])"  # 5 number
+                           rb"|([^" + DELIM + rb"]+)", re.S)            # 6 keyword
+ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|.)", re.S)
+ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f",
+           b"\n": b"", b"\r": b"", b"\r\n": b""}
+
+
+class Fallback(Exception):
+    """A content stream the quick tokenizer leaves to pikepdf."""
+
+
+def _unescape(m):
+    e = m[1]
+    if e[:1].isdigit():
+        return bytes([int(e, 8) & 0xFF])
+    return ESCAPES.get(e, e)
+
+
+def _instructions(data):
+    """(operator, operands) of the operators in WALKED, read from a content stream with
+    one regular expression: pikepdf's parser builds a Python object for every operand
+    of every instruction, and on a page with one Tj a glyph that is most of the run.
+    Strings are bytes, names '/Name' strings, numbers floats, arrays lists and
+    dictionaries dicts. Raises Fallback on what it does not read (a string with
+    unbalanced parentheses inside, an inline image)."""
+    out, stack, pos, end = [], [[]], 0, len(data)
+    match = CONTENT_TOKEN.match
+    while pos < end:
+        m = match(data, pos)
+        if m is None:
+            raise Fallback()
+        pos = m.end()
+        kind = m.lastindex
+        if kind is None:
+            continue
+        if kind == 1:
+            v = m[1]
+            stack[-1].append(ESCAPE.sub(_unescape, v) if b"\\" in v else v)
+        elif kind == 2:
+            h = re.sub(rb"\s", b"", m[2])
+            stack[-1].append(bytes.fromhex((h + b"0" * (len(h) % 2)).decode()))
+        elif kind == 3:
+            b = m[3]
+            if b in (b"[", b"<<"):
+                stack.append([])
+            elif len(stack) > 1:
+                items = stack.pop()
+                if b == b"]":
+                    stack[-1].append(items)
+                else:
+                    stack[-1].append({items[i]: items[i + 1] for i in range(0, len(items) - 1, 2)})
+        elif kind == 4:
+            n = m[4]
+            if b"#" in n:
+                n = re.sub(rb"#([0-9A-Fa-f]{2})", lambda e: bytes([int(e[1], 16)]), n)
+            stack[-1].append("/" + n.decode("latin-1"))
+        elif kind == 5:
+            stack[-1].append(float(m[5]))
+        else:
+            word = m[6].decode("latin-1")
+            if word in ("true", "false", "null"):
+                stack[-1].append({"true": True, "false": False, "null": None}[word])
+            elif word == "BI":
+                raise Fallback()
+            else:
+                if word in WALKED_OPS:
+                    out.append((word, stack[0]))
+                stack = [[]]
+    return out
+
+
+def _native(o):
+    """A pikepdf operand as _instructions() gives it."""
+    if isinstance(o, (int, float, Decimal)) and not isinstance(o, bool):
+        return float(o)
+    if isinstance(o, pikepdf.String):
+        return bytes(o)
+    if isinstance(o, pikepdf.Name):
+        return str(o)
+    if isinstance(o, pikepdf.Array):
+        return [_native(x) for x in o]
+    if isinstance(o, pikepdf.Dictionary):
+        return {k: _native(v) for k, v in o.items()}
+    return o
+
+
+def instructions_of(stream):
+    """The WALKED instructions of a page or Form XObject."""
+    contents = stream if isinstance(stream, pikepdf.Stream) else stream.get("/Contents")
+    if contents is None:
+        return []
+    parts = [contents] if isinstance(contents, pikepdf.Stream) else list(contents)
+    try:
+        return _instructions(b"\n".join(p.read_bytes() for p in parts))
+    except Fallback:
+        return [(str(op), [_native(o) for o in operands])
+                for operands, op in pikepdf.parse_content_stream(stream, WALKED)]
+
+
+def text_string(b):
+    """A PDF text string (UTF-16BE with its mark, else PDFDocEncoding, near enough
+    Latin-1) as str."""
+    if b[:2] == b"\xfe\xff":
+        return b[2:].decode("utf-16-be", errors="replace")
+    if b[:3] == b"\xef\xbb\xbf":
+        return b[3:].decode("utf-8", errors="replace")
+    return b.decode("latin-1")
+
+
 class Checker:
     def __init__(self, path, installed):
         self.path, self.installed = path, installed
         self.fonts = {}  # font object key -> Font
         self.used = set()
         self.glyphs = 0
+        self.notes = collections.Counter()  # kinds of glyph the summary counts
         self.problems = {}  # key -> (page, message), in order found
         self.streams = {}  # form objgen -> parsed instructions
 
@@ -886,18 +1023,13 @@ class Checker:
         pdf = pikepdf.open(self.path)
         for number, page in enumerate(pdf.pages, 1):
             self.walk(page.obj, resources_of(page.obj), number, set())
-        notes, unchecked, bold = [], {}, 0
-        for key in self.used:
-            f = self.fonts[key]
-            if f.unchecked:
-                unchecked[f.unchecked] = unchecked.get(f.unchecked, 0) + 1
-            if getattr(f, "bitmaps", 0):
-                unchecked["bitmap glyph"] = unchecked.get("bitmap glyph", 0) + f.bitmaps
-            bold += getattr(f, "emboldened", 0)
-        for what, n in sorted(unchecked.items()):
-            notes.append(f"{n} {what}{'s' if n > 1 else ''} not checked")
-        if bold:
-            notes.append(f"{bold} glyph{'s' if bold > 1 else ''} made bold by the writer")
+        notes = []
+        for what, n in sorted(self.notes.items()):
+            if what == "glyph made bold by the writer":
+                notes.append(f"{n} glyph{'s' if n > 1 else ''} made bold by the writer")
+            elif what != "glyph of a missing original":  # reported as a problem already
+                what = what.replace("glyph", "glyphs" if n > 1 else "glyph", 1)
+                notes.append(f"{n} {what} not checked")
         return notes
 
     def walk(self, stream, resources, page, active):
@@ -906,51 +1038,57 @@ class Checker:
         if key in self.streams:
             instructions = self.streams[key]
         else:
-            instructions = pikepdf.parse_content_stream(stream)
+            instructions = instructions_of(stream)
             if key != (0, 0):
                 self.streams[key] = instructions
-        fonts = resources.get("/Font", {}) if resources is not None else {}
+        fonts = resources.get("/Font") if resources is not None else None
+        by_name = {}  # font resource name -> (key, Font), for this stream's resources
         font, mode, stack = None, 0, []
         marked = []  # ActualText (or None) of each open marked-content sequence
-        for operands, op in instructions:
-            op = str(op)
-            if op in ("Tj", "'", '"', "TJ"):
+        for op, operands in instructions:
+            if op in ("Tj", "TJ", "'", '"'):
+                if not operands:
+                    continue
                 if font is None:
                     self.problem(("nofont", page), page, "text shown with no font set")
                     continue
                 fkey, f = font
                 actual = next((t for t in reversed(marked) if t is not None), None)
-                strings = operands[-1] if op == "TJ" else [operands[-1]]
-                for s in strings:
-                    if isinstance(s, pikepdf.String):
+                shown = operands[-1] if op == "TJ" else [operands[-1]]
+                for s in shown if isinstance(shown, list) else ():
+                    if isinstance(s, bytes):
                         self.show(fkey, f, s, mode, actual, page)
-            elif op == "Tf":
+            elif op == "Tf" and operands:
                 name = operands[0]
-                obj = fonts.get(name) if isinstance(fonts, pikepdf.Dictionary) else None
-                if obj is None:
+                if name not in by_name:
+                    obj = fonts.get(name) if isinstance(fonts, pikepdf.Dictionary) and \
+                        isinstance(name, str) else None
+                    by_name[name] = self.font(obj) if obj is not None else None
+                font = by_name[name]
+                if font is None:
                     self.problem(("nores", str(name)), page, f"font resource {name} missing")
-                    font = None
-                else:
-                    font = self.font(obj)
-            elif op == "Tr":
+            elif op == "Tr" and operands:
                 mode = int(operands[0])
             elif op == "q":
                 stack.append((font, mode))
             elif op == "Q" and stack:
                 font, mode = stack.pop()
-            elif op == "gs" and resources is not None:
+            elif op == "gs" and resources is not None and operands:
                 gs = resources.get("/ExtGState", {}).get(operands[0])
                 if gs is not None and "/Font" in gs:
                     font = self.font(gs.Font[0])
             elif op in ("BDC", "BMC"):
                 props = operands[1] if op == "BDC" and len(operands) > 1 else None
-                if isinstance(props, pikepdf.Name) and resources is not None:
+                if isinstance(props, str) and resources is not None:
                     props = resources.get("/Properties", {}).get(props)
-                text = props.get("/ActualText") if isinstance(props, pikepdf.Dictionary) else None
+                is_dict = isinstance(props, (dict, pikepdf.Dictionary))
+                text = props.get("/ActualText") if is_dict else None
+                if isinstance(text, bytes):
+                    text = text_string(text)
                 marked.append(str(text) if text is not None else None)
             elif op == "EMC" and marked:
                 marked.pop()
-            elif op == "Do" and resources is not None:
+            elif op == "Do" and resources is not None and operands:
                 xobj = resources.get("/XObject", {}).get(operands[0])
                 if isinstance(xobj, pikepdf.Stream) and str(xobj.get("/Subtype")) == "/Form" \
                         and xobj.objgen not in active:
@@ -969,7 +1107,9 @@ class Checker:
         if mode == 3:  # invisible text: only counted
             return
         for code in codes:
-            label, problem = f.check(code, actual)
+            label, problem, note = f.check(code, actual)
+            if note:
+                self.notes[note] += 1
             if problem:
                 text = actual if actual is not None else f.to_unicode.get(code, "")
                 self.problem((fkey, code, actual), page,
@@ -1004,7 +1144,8 @@ def main(args):
         for page, message in problems[:MAX_LINES]:
             print(f"{path}: page {page}: {message}")
         if len(problems) > MAX_LINES:
-            print(f"{path}: ... and {len(problems) - MAX_LINES} more problems")
+            more = len(problems) - MAX_LINES
+            print(f"{path}: ... and {more} more problem{'s' if more > 1 else ''}")
         counts = f"{checker.glyphs} glyphs in {len(checker.used)} fonts"
         counts += "".join(f"; {n}" for n in notes)
         if problems:
