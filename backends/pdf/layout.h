@@ -36,6 +36,7 @@ struct Glyphs {
                                   // empty when every glyph sits on the baseline
   std::vector<GlyphCluster> actual;  // the clusters that need ActualText, in order
   double width = 0;               // advance of the whole run
+  bool rtl = false;               // set right to left
   bool empty() const { return ids.empty(); }
 };
 

@@ -389,6 +389,7 @@ double set_glyphs(Fonts& fonts, const SetText& t, size_t begin, size_t end, doub
       Glyphs& g = op.glyphs;
       g.font = run.font_id;
       const bool rtl = run.level & 1;
+      g.rtl = rtl;
       auto& known = fonts.used()[size_t(run.font_id)].glyphs;
       g.ids.reserve(p.g1 - p.g0);
       g.x.reserve(p.g1 - p.g0);

@@ -357,9 +357,14 @@ ShapedParagraph shape_paragraph(const ParagraphText& p, Fonts& fonts, Diagnostic
     if (out.breaks[b] != 1) continue;
     // Not inside a cluster, and not after a hyphen-minus between letters: pdftotext
     // (and copy and paste) joins "co-" at a line's end to the next line as "co".
-    if (!out.cluster_start[b] || (text[b - 1] == '-' && b >= 2 && std::isalnum(static_cast<unsigned char>(text[b - 2])) &&
-                                   std::isalnum(static_cast<unsigned char>(text[b]))))
+    if (!out.cluster_start[b]) {
       out.breaks[b] = 0;
+    } else if (text[b - 1] == '-' && b >= 2) {
+      size_t before = b - 2;
+      while (before > 0 && (static_cast<unsigned char>(text[before]) & 0xC0) == 0x80) --before;
+      size_t at = before, next = b;
+      if (is_alnum(utf8_decode(text, at)) && is_alnum(utf8_decode(text, next))) out.breaks[b] = 0;
+    }
   }
   return out;
 }

@@ -7,9 +7,9 @@
 
 namespace relconv::pdf {
 
-void Typesetter::table(const TableData& t, const Box& box) {
+void Typesetter::table(const TableData& t, const Box& box, double fit) {
   const size_t ncols = std::max<size_t>(1, t.columns());
-  const double size = s_.table_size * scale_;
+  const double size = s_.table_size * scale_ * fit;
   const double lh = size * 1.35;
   const double pad = s_.table_padding;
   // Words of every cell, and each column's narrowest and widest natural width.
@@ -62,6 +62,18 @@ void Typesetter::table(const TableData& t, const Box& box) {
     max_w[c] = std::max(max_w[c], min_w[c]);
     sum_min += min_w[c];
     sum_max += max_w[c];
+  }
+  // A table whose longest words do not fit side by side is set smaller, down to three
+  // quarters of its size, before its columns are made narrower than their words (which
+  // then break inside, where a reader, and text extraction, loses them).
+  if (fit == 1 && sum_min > box.w) {
+    const double pads = 2 * pad * double(ncols);
+    const double factor = std::max(0.75, (box.w - pads) / std::max(1.0, sum_min - pads));
+    if (factor < 0.999) {
+      links_.clear();
+      table(t, box, factor);
+      return;
+    }
   }
   std::vector<double> widths(ncols);
   if (sum_max <= box.w) {

@@ -391,12 +391,22 @@ void TextLayer::show(const Glyphs& g, double size, const Rgb& color, double x, d
   bool in_tj = false;
   double pen = 0;       // where the current TJ's pen is, relative to x
   float line_y = 0;
-  auto close_tj = [&]() {
-    if (in_tj) o += "] TJ\n";
+  // Where the pen should stand after glyph i: where the next glyph is drawn (or the
+  // run's end). A mark drawn at an offset leaves the PDF's pen off by it; it is moved
+  // back before the array ends, or extraction sees a gap after the mark (pdftotext read
+  // Bengali "নির্ভর" as two words).
+  auto close_tj = [&](size_t after) {
+    if (!in_tj) return;
+    const double target = after + 1 < g.ids.size() ? g.x[after + 1] : g.width;
+    if (std::abs(target - pen) > 0.0005) {
+      o += ' ';
+      put_num(o, -(target - pen) / k);
+    }
+    o += "] TJ\n";
     in_tj = false;
   };
-  auto start_at = [&](double gx, float gy) {
-    close_tj();
+  auto start_at = [&](size_t i, double gx, float gy) {
+    if (in_tj) close_tj(i - 1);
     o += "1 0 0 1 ";
     put_num(o, x + gx);
     o += ' ';
@@ -408,21 +418,48 @@ void TextLayer::show(const Glyphs& g, double size, const Rgb& color, double x, d
   };
   static const char* hex = "0123456789ABCDEF";
   size_t next_actual = 0;
+  std::vector<uint32_t> order;
   for (uint32_t i = 0; i < g.ids.size(); ++i) {
     const GlyphCluster* actual = next_actual < g.actual.size() && g.actual[next_actual].first == i
                                      ? &g.actual[next_actual++] : nullptr;
     if (actual) {
-      close_tj();
+      if (i > 0) close_tj(i - 1);
       o += "/Span << /ActualText <FEFF" + utf16_hex(actual->text) + "> >> BDC\n";
     }
     const uint32_t end = actual ? i + actual->count : i + 1;
-    for (; i < end; ++i) {
-      const uint32_t gid = g.ids[i];
+    order.clear();
+    for (uint32_t j = i; j < end; ++j) order.push_back(j);
+    // pdftotext takes an ActualText to end where the last glyph drawn in it ends: a mark
+    // drawn last, over its base, would end it early and leave a gap that splits the word
+    // (Bengali "নির্ভর" read as "নির্ভ র", as from Chromium's PDFs). The glyph that reaches
+    // furthest right is then drawn once more at the end, invisibly (text rendering mode 3),
+    // which changes nothing on the page. (Not in right-to-left runs, whose extraction goes
+    // by position the other way.)
+    int repeat = -1;
+    if (actual && order.size() > 1 && !g.rtl) {
+      auto right = [&](uint32_t j) {
+        const uint32_t gid = g.ids[j];
+        return g.x[j] + (gid < f.code.size() && f.code[gid] >= 0 ? f.width[uint32_t(f.code[gid])] * k : 0);
+      };
+      uint32_t far = order.front();
+      for (uint32_t j : order)
+        if (right(j) > right(far) + 0.0005) far = j;
+      if (right(order.back()) + 0.0005 < right(far)) repeat = int(far);
+    }
+    if (repeat >= 0) order.push_back(uint32_t(repeat));
+    for (size_t n = 0; n < order.size(); ++n) {
+      const uint32_t j = order[n];
+      const uint32_t gid = g.ids[j];
       if (gid >= f.code.size() || f.code[gid] < 0) continue;
+      if (repeat >= 0 && n + 1 == order.size()) {
+        close_tj(j);
+        o += "3 Tr\n";
+        cur_mode_ = 3;
+      }
       const uint32_t code = uint32_t(f.code[gid]);
-      const double gx = g.x[i];
-      const float gy = g.y.empty() ? 0.f : g.y[i];
-      if (!in_tj || gy != line_y) start_at(gx, gy);
+      const double gx = g.x[j];
+      const float gy = g.y.empty() ? 0.f : g.y[j];
+      if (!in_tj || gy != line_y) start_at(j, gx, gy);
       else if (std::abs(gx - pen) > 0.0005) {
         // TJ's number moves the pen left by thousandths of the size (9.4.3).
         o += ' ';
@@ -434,13 +471,18 @@ void TextLayer::show(const Glyphs& g, double size, const Rgb& color, double x, d
       o += '>';
       pen = gx + f.width[code] * k;
     }
+    i = end;
     --i;
     if (actual) {
-      close_tj();
+      close_tj(i);
       o += "EMC\n";
     }
+    if (cur_mode_ != mode) {
+      o += std::to_string(mode) + " Tr\n";
+      cur_mode_ = mode;
+    }
   }
-  close_tj();
+  if (!g.ids.empty()) close_tj(g.ids.size() - 1);
 }
 
 void TextLayer::end_page() {

@@ -133,7 +133,9 @@ class Typesetter {
 
   // --- code blocks (code.cpp), tables (table.cpp), contents (toc.cpp)
   void code_block(const std::string& text, const Box& box);
-  void table(const TableData& t, const Box& box);
+  // `fit`: the table's type size as a share of the style's (below 1 for a table set
+  // smaller to fit its longest words).
+  void table(const TableData& t, const Box& box, double fit = 1);
   void toc();
 
   void emit(Item item, const Box& box, double baseline);
