@@ -166,6 +166,13 @@ ShapedParagraph shape_paragraph(const ParagraphText& p, Fonts& fonts, Diagnostic
   std::vector<char> missing(n, 0);
   int primary_span = -1;
   const FontFile* primary = nullptr;
+  // Whether the character before k is a letter of a script of its own (not a symbol, an
+  // emoji or punctuation): the neutral characters after it (spaces, commas, digits) stay
+  // in its font, so that an Arabic sentence is one run; after an emoji they do not.
+  auto prev_in_script = [&](size_t k) {
+    const hb_script_t s = script_of(cps[k - 1]);
+    return s != HB_SCRIPT_COMMON && s != HB_SCRIPT_INHERITED && s != HB_SCRIPT_UNKNOWN;
+  };
   for (size_t k = 0; k < n; ++k) {
     if (object_at[k] >= 0 || hard[k]) continue;
     const FontFace want = p.spans.empty() ? kSerif : p.spans[size_t(span_of[k])].style.face;
@@ -178,7 +185,7 @@ ShapedParagraph shape_paragraph(const ParagraphText& p, Fonts& fonts, Diagnostic
     if (cp < 0x80) {
       // ASCII (no marks, no joiners): a neutral character stays in the font of the text
       // before it; the rest is the face's, when it has it.
-      if (prev && prev != primary && script_of(cp) == HB_SCRIPT_COMMON && prev->covers(cp)) {
+      if (prev && prev != primary && script_of(cp) == HB_SCRIPT_COMMON && prev_in_script(k) && prev->covers(cp)) {
         font_of[k] = prev;
         continue;
       }
@@ -197,7 +204,7 @@ ShapedParagraph shape_paragraph(const ParagraphText& p, Fonts& fonts, Diagnostic
       }
     }
     const hb_script_t raw = script_of(cp);
-    if (prev && raw == HB_SCRIPT_COMMON && prev->covers(cp) && prev != primary) {
+    if (prev && raw == HB_SCRIPT_COMMON && prev_in_script(k) && prev->covers(cp) && prev != primary) {
       font_of[k] = prev;
       continue;
     }

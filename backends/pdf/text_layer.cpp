@@ -398,10 +398,7 @@ void TextLayer::show(const Glyphs& g, double size, const Rgb& color, double x, d
   auto close_tj = [&](size_t after) {
     if (!in_tj) return;
     const double target = after + 1 < g.ids.size() ? g.x[after + 1] : g.width;
-    if (std::abs(target - pen) > 0.0005) {
-      o += ' ';
-      put_num(o, -(target - pen) / k);
-    }
+    if (const long adjust = std::lround(-(target - pen) / k)) o += ' ' + std::to_string(adjust);
     o += "] TJ\n";
     in_tj = false;
   };
@@ -459,17 +456,25 @@ void TextLayer::show(const Glyphs& g, double size, const Rgb& color, double x, d
       const uint32_t code = uint32_t(f.code[gid]);
       const double gx = g.x[j];
       const float gy = g.y.empty() ? 0.f : g.y[j];
-      if (!in_tj || gy != line_y) start_at(j, gx, gy);
-      else if (std::abs(gx - pen) > 0.0005) {
-        // TJ's number moves the pen left by thousandths of the size (9.4.3).
-        o += ' ';
-        put_num(o, -(gx - pen) / k);
-        o += ' ';
+      if (!in_tj || gy != line_y) {
+        start_at(j, gx, gy);
+      } else {
+        // TJ's number moves the pen left by thousandths of the size (9.4.3); one under
+        // half a thousandth of an em (the rounding of /W widths) is left out, and the pen
+        // stays where it is, so that the error never adds up.
+        const long adjust = std::lround(-(gx - pen) / k);
+        if (adjust != 0) {
+          o += ' ';
+          o += std::to_string(adjust);
+          o += ' ';
+          pen -= double(adjust) * k;
+        }
       }
+      const double at = pen;
       o += '<';
       for (int s = 12; s >= 0; s -= 4) o += hex[(code >> s) & 15];
       o += '>';
-      pen = gx + f.width[code] * k;
+      pen = at + f.width[code] * k;
     }
     i = end;
     --i;
