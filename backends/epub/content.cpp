@@ -278,7 +278,7 @@ class PartWriter {
         w_.raw("</dl>\n");
         return;
       case BlockKind::Div:
-        w_.raw("<div>\n");
+        w_.raw(b.dir == "rtl" ? "<div dir=\"rtl\">\n" : b.dir == "ltr" ? "<div dir=\"ltr\">\n" : "<div>\n");
         blocks(b.children);
         w_.raw("</div>\n");
         return;

@@ -512,7 +512,17 @@ void Typesetter::block(const Block& b, const Box& box) {
       }
       break;
     }
-    case BlockKind::Div: blocks(b.children, box); break;
+    case BlockKind::Div: {
+      // A group whose HTML gave its direction sets every paragraph in it that way.
+      const Direction saved = block_direction_;
+      if (b.dir == "rtl") block_direction_ = Direction::Rtl;
+      else if (b.dir == "ltr") block_direction_ = Direction::Ltr;
+      Box inner = box;
+      if (!b.dir.empty()) inner.rtl = b.dir == "rtl";
+      blocks(b.children, inner);
+      block_direction_ = saved;
+      break;
+    }
   }
 }
 

@@ -86,6 +86,9 @@ class Dumper {
       case BlockKind::CodeBlock:
         if (!b.info.empty()) head += " info=" + b.info;
         break;
+      case BlockKind::Div:
+        if (!b.dir.empty()) head += " dir=" + b.dir;
+        break;
       default: break;
     }
     line(depth, head + at(b.pos));

@@ -109,7 +109,8 @@ enum class BlockKind {
   Table,          // table
   Figure,         // inlines = { one Image }, caption (may be empty)
   DefinitionList, // definitions
-  Div,            // children: a group with no meaning of its own (HTML div, details)
+  Div,            // children: a group with no meaning of its own (HTML div, details);
+                  // dir: "rtl" or "ltr" when its HTML said so
   RawHtml,        // literal: HTML that could not be interpreted (shown as text)
 };
 
@@ -170,6 +171,7 @@ struct Block {
   std::shared_ptr<TableData> table;  // Table only (shared so copies of a Block stay cheap)
   std::vector<Inline> caption;
   std::vector<DefinitionItem> definitions;
+  std::string dir;  // Div: the text direction its HTML gave ("rtl", "ltr"), else empty
 };
 
 struct Footnote {

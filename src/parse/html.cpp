@@ -258,6 +258,22 @@ class Interpreter {
   };
 
   void block_element(xmlNode* n, const std::string& name, std::vector<Block>& out) {
+    // An element that sets the direction of its text (dir="rtl", the Urdu and Arabic
+    // READMEs' <div dir="rtl">) is kept as a group that says so, around what it holds.
+    std::string dir = attr(n, "dir");
+    for (char& c : dir) c = char(std::tolower(static_cast<unsigned char>(c)));
+    if ((dir == "rtl" || dir == "ltr") && dir_grouped_ != n) {
+      Block group;
+      group.kind = BlockKind::Div;
+      group.pos = pos_of(n);
+      group.dir = dir;
+      xmlNode* outer = dir_grouped_;
+      dir_grouped_ = n;
+      block_element(n, name, group.children);
+      dir_grouped_ = outer;
+      if (!group.children.empty()) out.push_back(std::move(group));
+      return;
+    }
     Block b;
     b.pos = pos_of(n);
     PosScope scope(pos_, b.pos);
@@ -638,6 +654,7 @@ class Interpreter {
   HtmlContext& ctx_;
   SourcePos pos_;
   std::vector<Inline>* placeholders_;
+  xmlNode* dir_grouped_ = nullptr;  // the element block_element is making a dir group for
 };
 
 // Parses a fragment and returns the element that holds it (the wrapper <div>).
@@ -649,6 +666,55 @@ struct ParsedFragment {
   }
 };
 
+// `html` with each end tag that closes no element opened before it in the fragment (a
+// block of a README that begins with the "</div>" of a <div> opened in an earlier block)
+// blanked out, keeping every other character where it was: libxml2 would let a stray
+// "</div>" close the wrapper element, and everything after it would be lost.
+std::string without_stray_end_tags(const std::string& html) {
+  static const char* voids[] = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                                "meta", "param", "source", "track", "wbr"};
+  std::string out = html;
+  std::vector<std::string> open;
+  size_t i = 0;
+  while ((i = out.find('<', i)) != std::string::npos) {
+    if (out.compare(i, 4, "<!--") == 0) {
+      const size_t end = out.find("-->", i + 4);
+      if (end == std::string::npos) break;
+      i = end + 3;
+      continue;
+    }
+    const bool closing = i + 1 < out.size() && out[i + 1] == '/';
+    size_t k = i + (closing ? 2 : 1);
+    std::string name;
+    while (k < out.size() && (std::isalnum(static_cast<unsigned char>(out[k])) || out[k] == '-'))
+      name += char(std::tolower(static_cast<unsigned char>(out[k++])));
+    const size_t gt = out.find('>', k);
+    if (name.empty() || gt == std::string::npos) {
+      ++i;
+      continue;
+    }
+    if (closing) {
+      auto it = std::find(open.rbegin(), open.rend(), name);
+      if (it == open.rend()) {
+        for (size_t c = i; c <= gt; ++c)
+          if (out[c] != '\n') out[c] = ' ';
+      } else {
+        open.erase(std::next(it).base(), open.end());
+      }
+    } else if (out[gt - 1] != '/' && std::find(std::begin(voids), std::end(voids), name) == std::end(voids)) {
+      open.push_back(name);
+      if (name == "script" || name == "style") {  // their text is not markup
+        const size_t end = out.find("</" + name, gt);
+        if (end == std::string::npos) break;
+        i = end;
+        continue;
+      }
+    }
+    i = gt + 1;
+  }
+  return out;
+}
+
 // Parses a fragment. Returns false when libxml2 gave up part way: it stops at 256 levels
 // of nesting ("Excessive depth", without XML_PARSE_HUGE, which relconv does not set so
 // that the interpreter's own recursion stays bounded) and drops the rest of the text.
@@ -656,7 +722,7 @@ bool parse_fragment(const std::string& html, ParsedFragment& out) {
   std::call_once(g_libxml_once, [] { xmlInitParser(); });
   // The fragment goes in a wrapper element on the first line, so libxml2's line numbers
   // are the fragment's.
-  std::string doc = "<div id=\"relconv-root\">" + html + "</div>";
+  std::string doc = "<div id=\"relconv-root\">" + without_stray_end_tags(html) + "</div>";
   htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
   if (!ctxt) return false;
   out.doc = htmlCtxtReadMemory(ctxt, doc.data(), static_cast<int>(doc.size()), nullptr, "UTF-8",

@@ -84,12 +84,11 @@ case "$mode" in
       echo "intl corpus not found at $intl: skipped"; exit 77
     fi
     # The word check (tools/words.py) on pdftotext's text. Known to fail, and left out of
-    # it (each still gets every other check; issue 16 stays open for them): the Urdu
-    # README, whose paragraphs inside <div dir="rtl"> HTML blocks are lost by the parser in
-    # every format (issue 23), and the javascript-algorithms READMEs, whose tables end
-    # cells with n<sup>2</sup>: pdftotext joins a superscript that ends a table cell to the
-    # word before it ("n2"), though its -bbox output has them apart.
-    no_words='(README\.ur|README\.(he-IL|uk-UA|vi-VN))\.md$'
+    # it (each still gets every other check; issue 16 stays open for them): the
+    # javascript-algorithms READMEs, whose tables end cells with n<sup>2</sup>: pdftotext
+    # joins a superscript that ends a table cell to the word before it ("n2"), though its
+    # -bbox output has them apart.
+    no_words='README\.(he-IL|uk-UA|vi-VN)\.md$'
     count=0 pdfs=()
     while IFS= read -r -d '' src; do
       count=$((count + 1))
