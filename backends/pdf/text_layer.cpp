@@ -258,7 +258,7 @@ void TextLayer::embed() {
     hb_face_t* sub = plan ? hb_subset_plan_execute_or_fail(plan) : nullptr;
     if (!sub) {
       if (plan) hb_subset_plan_destroy(plan);
-      throw Error(f.file->path, "HarfBuzz cannot subset this font for embedding", kExitInternalError);
+      throw Error(f.file->path, "HarfBuzz cannot subset this font for embedding (set another in the style's fonts:)");
     }
     const hb_map_t* old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
     std::string program;
@@ -292,7 +292,7 @@ void TextLayer::embed() {
     hb_face_destroy(sub);
     hb_subset_plan_destroy(plan);
     if (program.empty())
-      throw Error(f.file->path, "HarfBuzz made an empty subset of this font", kExitInternalError);
+      throw Error(f.file->path, "HarfBuzz made an empty subset of this font (set another in the style's fonts:)");
 
     const std::string name = subset_tag(codes, unsigned(i)) + "+" + f.file->postscript_name;
     HPDF_Dict file = new_stream(pdf_, program);

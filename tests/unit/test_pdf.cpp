@@ -19,9 +19,11 @@
 #include <vector>
 
 #include "backend/backend.h"
+#include "text/utf8.h"
 #include "backends/pdf/fonts.h"
 #include "backends/pdf/images.h"
 #include "backends/pdf/layout.h"
+#include "backends/pdf/shape.h"
 #include "backends/pdf/style.h"
 
 namespace relconv::pdf {
@@ -219,6 +221,83 @@ TEST_CASE("pdf: fallback picks sans for symbols the serif lacks, and a font made
   const pdf::FontFile* jf = ja.pick(pdf::kSerif, U'\u76F4', HB_SCRIPT_HAN);
   REQUIRE(jf != nullptr);
   CHECK(jf->postscript_name.find("CJKjp") != std::string::npos);
+}
+
+namespace {
+// The paragraph `text` in the serif face, shaped with the document language `lang`.
+struct Shaped {
+  pdf::Style style;
+  ResourceLoader resources;
+  Diagnostics diag;
+  pdf::Fonts fonts;
+  pdf::ParagraphText text;
+  pdf::ShapedParagraph shaped;
+  UBreakIterator* breaker = nullptr;
+  Shaped(const std::string& t, const std::string& lang = "en") : fonts(style, resources, lang) {
+    text.append(t, pdf::TextStyle{});
+    shaped = pdf::shape_paragraph(text, fonts, diag, lang, breaker);
+  }
+  ~Shaped() { pdf::close_breaker(breaker); }
+  bool break_before(const std::string& what) const {
+    const size_t at = text.text.find(what);
+    REQUIRE(at != std::string::npos);
+    return shaped.breaks[at] != 0;
+  }
+  size_t glyphs() const {
+    size_t n = 0;
+    for (const auto& r : shaped.runs) n += r.info.size();
+    return n;
+  }
+};
+}  // namespace
+
+TEST_CASE("pdf: lines break by UAX #14: CJK between ideographs, not before closing punctuation") {
+  Shaped cjk("中文测试（括号）结束，下一句。");
+  CHECK(cjk.break_before("文"));
+  CHECK_FALSE(cjk.break_before("，"));   // no break before a closing comma
+  CHECK_FALSE(cjk.break_before("）"));   // nor before a closing bracket
+  CHECK_FALSE(cjk.break_before("括"));   // nor after an opening one
+  // Thai has no spaces: ICU's dictionary finds its words.
+  Shaped thai("สวัสดีชาวโลก");
+  CHECK(thai.break_before("ชาว"));
+  CHECK_FALSE(thai.break_before("ดี"));
+  // Korean keeps its words whole; no break after a hyphen between letters.
+  Shaped ko("한국어 텍스트입니다 co-operate");
+  CHECK_FALSE(ko.break_before("스트"));
+  CHECK(ko.break_before("텍스트"));
+  CHECK_FALSE(ko.break_before("operate"));
+}
+
+TEST_CASE("pdf: shaping joins Arabic, makes ligatures, and gives right-to-left text odd levels") {
+  Shaped ar("سلام عليكم");
+  CHECK(ar.shaped.rtl);
+  // Joined: the letters are drawn with their initial, medial and final forms, not the
+  // isolated ones the font's character map gives.
+  size_t joined = 0, letters = 0;
+  for (const auto& r : ar.shaped.runs) {
+    if (!r.font) continue;
+    CHECK((r.level & 1) == 1);
+    for (const hb_glyph_info_t& g : r.info) {
+      size_t at = g.cluster;
+      const char32_t cp = utf8_decode(ar.text.text, at);
+      if (cp == ' ') continue;
+      hb_codepoint_t nominal = 0;
+      hb_font_get_nominal_glyph(r.font->font, cp, &nominal);
+      ++letters;
+      if (g.codepoint != nominal) ++joined;
+    }
+  }
+  CHECK(letters >= 8);
+  CHECK(joined >= 6);
+  Shaped fi("office");  // f-f-i in DejaVu Serif: a ligature
+  CHECK(fi.glyphs() < 6);
+  CHECK_FALSE(fi.shaped.rtl);
+  Shaped he("שלום world");
+  CHECK(he.shaped.rtl);
+  bool ltr_run = false;
+  for (const auto& r : he.shaped.runs) ltr_run = ltr_run || (r.level == 2 && r.end > r.begin);
+  CHECK(ltr_run);  // the English word inside is a left-to-right run
+  CHECK(he.diag.warning_count() == 0);
 }
 
 TEST_CASE("pdf: books start each chapter on a new page and group the outline") {
