@@ -83,19 +83,11 @@ case "$mode" in
       if [ -n "${CI:-}" ]; then echo "intl corpus not found at $intl (it must be there in CI)"; exit 1; fi
       echo "intl corpus not found at $intl: skipped"; exit 77
     fi
-    # The word check (tools/words.py) on pdftotext's text. Known to fail, and left out of
-    # it (each still gets every other check; issue 16 stays open for them): the
-    # javascript-algorithms READMEs, whose tables end cells with n<sup>2</sup>: pdftotext
-    # joins a superscript that ends a table cell to the word before it ("n2"), though its
-    # -bbox output has them apart.
-    no_words='README\.(he-IL|uk-UA|vi-VN)\.md$'
     count=0 pdfs=()
     while IFS= read -r -d '' src; do
       count=$((count + 1))
       out="$work/intl-$count.pdf"
-      words=$src
-      [[ "$src" =~ $no_words ]] && words=
-      convert "$out" "$src" && { "$here/validate.sh" "$out" $words > "$work/v" 2>&1 || { echo "$src:"; cat "$work/v"; failed=$((failed + 1)); }; }
+      convert "$out" "$src" && { "$here/validate.sh" "$out" "$src" > "$work/v" 2>&1 || { echo "$src:"; cat "$work/v"; failed=$((failed + 1)); }; }
       pdfs+=("$out")
     done < <(find "$intl" -name '*.md' -print0 | sort -z)
     glyphs "${pdfs[@]}"

@@ -43,9 +43,10 @@ def words(text):
 # prefix on a link) and "[GitHub stars](…)는" (a Korean particle after one) read as one
 # word, "*[experimental](…)*[JIT compiler](…)" as two. So the source is read both ways,
 # with these elements ending words and without, and the output must hold every word of
-# one reading. Superscripts and subscripts always end one (n<sup>2</sup>).
+# one reading. A superscript too: "n<sup>2</sup>" is "n2" copied from a browser, and "n 2"
+# from relconv's PDF body text, which sets a superscript a little apart.
 INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "del", "em", "i", "ins", "kbd",
-          "mark", "q", "s", "samp", "small", "span", "strike", "strong", "tt", "u", "var"}
+          "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "tt", "u", "var"}
 
 
 class TextOf(html.parser.HTMLParser):
