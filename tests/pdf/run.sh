@@ -5,6 +5,8 @@
 #   run.sh RELCONV reproducible SAMPLES_DIR two renders give the same bytes
 #   run.sh RELCONV corpus CORPUS_DIR        every corpus post converts and validates, and the
 #                                           glyph check passes on a book of them all
+#   run.sh RELCONV scripts                  scripts.md (a line in each script) converts,
+#                                           validates and passes the glyph check
 #   run.sh RELCONV intl INTL_DIR            every document in every script converts, validates
 #                                           and passes the glyph check (glyphcheck.py)
 set -uo pipefail
@@ -76,6 +78,15 @@ case "$mode" in
       glyphs "$work/book.pdf"
     echo "pdf corpus: $count posts, $failed failure(s)"
     [ "$count" -gt 0 ] || exit 1
+    ;;
+  scripts)
+    convert "$work/scripts.pdf" "$here/scripts.md" &&
+      { "$here/validate.sh" "$work/scripts.pdf" "$here/scripts.md" || failed=$((failed + 1)); }
+    # Every font is a subset of an installed one, in Type0 with Identity-H.
+    fonts=$(pdffonts "$work/scripts.pdf" | tail -n +3)
+    if grep -qv "Identity-H" <<< "$fonts"; then echo "FAIL: a font is not Type0 Identity-H:"; echo "$fonts"; failed=$((failed + 1)); fi
+    [ "$(wc -l <<< "$fonts")" -ge 12 ] || { echo "FAIL: expected a font per script:"; echo "$fonts"; failed=$((failed + 1)); }
+    glyphs "$work/scripts.pdf"
     ;;
   intl)
     intl=$3
