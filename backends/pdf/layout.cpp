@@ -59,9 +59,8 @@ Direction document_direction(const Metadata& meta) {
   return Direction::Auto;
 }
 
-Typesetter::Typesetter(const RenderContext& ctx, const Style& style, Fonts& fonts, HPDF_Doc pdf,
-                       HaruErrors& errors)
-    : ctx_(ctx), s_(style), fonts_(fonts), pdf_(pdf), errors_(errors) {
+Typesetter::Typesetter(const RenderContext& ctx, const Style& style, Fonts& fonts)
+    : ctx_(ctx), s_(style), fonts_(fonts) {
   width_ = s_.page_width - s_.margin_left - s_.margin_right;
   height_ = s_.page_height - s_.margin_top - s_.margin_bottom;
   lang_ = ctx.doc.meta.language.empty() ? "en" : ctx.doc.meta.language;
@@ -334,37 +333,28 @@ Typesetter::LoadedImage Typesetter::load_image(const Inline& img) {
     if (res.status == ResourceStatus::Ok) {
       const Resource& r = res.resource;
       std::string error;
+      LayoutImage li;
+      li.pos = img.pos;
+      li.url = img.url;
+      bool ok = false;
       if (r.media_type == "image/png") {
-        DecodedImage d;
-        if (decode_png(r.data, d, error)) {
-          loaded.width = d.width;
-          loaded.height = d.height;
-          loaded.image = HPDF_LoadRawImageFromMem(
-              pdf_, d.pixels.data(), HPDF_UINT(d.width), HPDF_UINT(d.height),
-              d.gray ? HPDF_CS_DEVICE_GRAY : HPDF_CS_DEVICE_RGB, 8);
-          if (loaded.image && !d.alpha.empty()) {
-            HPDF_Image mask = HPDF_LoadRawImageFromMem(pdf_, d.alpha.data(), HPDF_UINT(d.width),
-                                                       HPDF_UINT(d.height), HPDF_CS_DEVICE_GRAY, 8);
-            if (mask) HPDF_Image_AddSMask(loaded.image, mask);
-          }
-        }
+        ok = decode_png(r.data, li.png, error);
+        li.width = li.png.width;
+        li.height = li.png.height;
       } else if (r.media_type == "image/jpeg") {
-        if (check_jpeg(r.data, loaded.width, loaded.height, error))
-          loaded.image = HPDF_LoadJpegImageFromMem(
-              pdf_, reinterpret_cast<const HPDF_BYTE*>(r.data.data()), HPDF_UINT(r.data.size()));
+        ok = check_jpeg(r.data, li.width, li.height, error);
+        if (ok) li.jpeg = r.data;
       } else {
         error = "PDF output cannot show " +
                 (r.media_type.empty() ? std::string("this image format") : r.media_type) +
                 " images";
       }
-      if (!loaded.image) {
-        if (errors_.code) {
-          char buf[48];
-          std::snprintf(buf, sizeof buf, "libharu error 0x%04X", unsigned(errors_.code));
-          if (error.empty()) error = buf;
-          HPDF_ResetError(pdf_);
-          errors_ = HaruErrors{};
-        }
+      if (ok) {
+        loaded.width = li.width;
+        loaded.height = li.height;
+        loaded.image = int(out_.images.size());
+        out_.images.push_back(std::move(li));
+      } else {
         ctx_.diag.warning(img.pos, "image '" + img.url + "' cannot be embedded (" + error +
                                        "); its alt text is shown instead");
       }
@@ -379,7 +369,7 @@ bool Typesetter::inline_sized(const Inline& img) {
   // twice that is set in the line rather than as a figure of its own.
   if (img.height > 0) return img.height <= 48;
   LoadedImage li = load_image(img);
-  return !li.image || (li.height <= 150 && li.width <= 150);
+  return li.image < 0 || (li.height <= 150 && li.width <= 150);
 }
 
 void Typesetter::image(const Inline& img, const std::vector<Inline>& caption, const Box& box,
@@ -388,7 +378,7 @@ void Typesetter::image(const Inline& img, const std::vector<Inline>& caption, co
   LinkTarget link_target;
   if (link >= 0) link_target = links_[size_t(link)];
   LoadedImage loaded = load_image(img);
-  if (!loaded.image) {
+  if (loaded.image < 0) {
     alt_frame(alt.empty() ? "[image: " + img.url + "]" : alt, box);
   } else {
     // CSS pixels are 0.75 pt; the source's width/height attributes win over the file's.
@@ -689,9 +679,8 @@ Layout Typesetter::run() {
 }
 
 
-Layout typeset(const RenderContext& ctx, const Style& style, Fonts& fonts, HPDF_Doc pdf,
-               HaruErrors& errors) {
-  Typesetter t(ctx, style, fonts, pdf, errors);
+Layout typeset(const RenderContext& ctx, const Style& style, Fonts& fonts) {
+  Typesetter t(ctx, style, fonts);
   return t.run();
 }
 

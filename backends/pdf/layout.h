@@ -5,14 +5,13 @@
 // alone on a page, and a table's header rows are repeated at the top of a new page.
 #pragma once
 
-#include <hpdf.h>
-
 #include <map>
 #include <string>
 #include <vector>
 
 #include "backend/backend.h"
 #include "backends/pdf/fonts.h"
+#include "backends/pdf/images.h"
 #include "backends/pdf/style.h"
 
 struct UBreakIterator;
@@ -56,7 +55,7 @@ struct Op {
                         // Image: its alt text
   Glyphs glyphs;        // Text
   bool invisible = false;  // Text: an image's alt text, for search and copy only
-  HPDF_Image image = nullptr;
+  int image = -1;       // Image: index in Layout::images
 };
 
 struct Item {
@@ -75,22 +74,31 @@ struct OutlineEntry {
   std::string anchor;
 };
 
+// An image the layout draws, decoded and checked; the writer (pdf.cpp) embeds it.
+struct LayoutImage {
+  SourcePos pos;        // where it was first used, for messages
+  std::string url;
+  DecodedImage png;     // a PNG, decoded
+  std::string jpeg;     // or a JPEG, checked, embedded as it is
+  int width = 0, height = 0;
+};
+
 struct Layout {
   std::vector<Item> items;
   std::vector<std::vector<Item>> headers;   // repeated table header rows
   std::vector<OutlineEntry> outline;
   std::vector<std::vector<Op>> running_heads;  // per chapter, shortened to the measure
+  std::vector<LayoutImage> images;
 };
 
-// What libharu's error handler saw last (it is called instead of longjmp/abort).
-struct HaruErrors {
-  HPDF_STATUS code = 0;
-  HPDF_STATUS detail = 0;
-};
+// Lays out the whole document. Warnings (missing glyphs, images) go to ctx.diag. Nothing
+// here knows libharu: the layout is a page description the writer draws, and dump_layout
+// prints it.
+Layout typeset(const RenderContext& ctx, const Style& style, Fonts& fonts);
 
-// Lays out the whole document. Warnings (missing glyphs, images) go to ctx.diag.
-Layout typeset(const RenderContext& ctx, const Style& style, Fonts& fonts, HPDF_Doc pdf,
-               HaruErrors& errors);
+// The layout as readable text (items, ops, glyph runs with their fonts' names and the text
+// each glyph stands for), for golden tests (tests/golden/pdf-layout/).
+std::string dump_layout(const Layout& layout, Fonts& fonts);
 
 // `text` set on one line in `face` at `size` (page numbers, labels), with its direction
 // from its first strong character and its baseline at (x, y): Text ops appended to `ops`.

@@ -132,7 +132,7 @@ void Typesetter::collect(const std::vector<Inline>& inlines, SpanStyle st, Parag
         // (block images are taken out of paragraphs before this); one that cannot be
         // shown leaves its alt text.
         LoadedImage li = chapter_ ? load_image(in) : LoadedImage{};
-        if (!li.image) {
+        if (li.image < 0) {
           s.italic = true;
           collect(in.children, s, out);
           break;

@@ -26,6 +26,12 @@ namespace relconv::pdf {
 
 namespace {
 
+// What libharu's error handler saw last (it is called instead of longjmp/abort).
+struct HaruErrors {
+  HPDF_STATUS code = 0;
+  HPDF_STATUS detail = 0;
+};
+
 void on_error(HPDF_STATUS error, HPDF_STATUS detail, void* user) {
   auto* errors = static_cast<HaruErrors*>(user);
   if (!errors->code) {
@@ -152,7 +158,8 @@ class Renderer {
     fonts_ = &fonts;
     // The body font is needed for page numbers even in an empty document.
     fonts.face(kSerif);
-    Layout layout = typeset(ctx_, style, fonts, pdf_, errors_);
+    Layout layout = typeset(ctx_, style, fonts);
+    embed_images(layout);
     check();
     const double content_h = style.page_height - style.margin_top - style.margin_bottom;
     std::vector<Page> pages = paginate(layout, content_h);
@@ -208,6 +215,38 @@ class Renderer {
   }
 
  private:
+  // The layout's images, handed to libharu (its pixels then go: libharu holds a copy). An
+  // image libharu refuses is left out with a warning; its alt text stays over its place.
+  void embed_images(Layout& layout) {
+    for (LayoutImage& li : layout.images) {
+      HPDF_Image image = nullptr;
+      if (!li.jpeg.empty()) {
+        image = HPDF_LoadJpegImageFromMem(pdf_, reinterpret_cast<const HPDF_BYTE*>(li.jpeg.data()),
+                                          HPDF_UINT(li.jpeg.size()));
+      } else {
+        const DecodedImage& d = li.png;
+        image = HPDF_LoadRawImageFromMem(pdf_, d.pixels.data(), HPDF_UINT(d.width), HPDF_UINT(d.height),
+                                         d.gray ? HPDF_CS_DEVICE_GRAY : HPDF_CS_DEVICE_RGB, 8);
+        if (image && !d.alpha.empty()) {
+          HPDF_Image mask = HPDF_LoadRawImageFromMem(pdf_, d.alpha.data(), HPDF_UINT(d.width),
+                                                     HPDF_UINT(d.height), HPDF_CS_DEVICE_GRAY, 8);
+          if (mask) HPDF_Image_AddSMask(image, mask);
+        }
+      }
+      if (!image || errors_.code) {
+        char buf[48];
+        std::snprintf(buf, sizeof buf, "libharu error 0x%04X", unsigned(errors_.code));
+        HPDF_ResetError(pdf_);
+        errors_ = HaruErrors{};
+        ctx_.diag.warning(li.pos, "image '" + li.url + "' cannot be embedded (" + buf + "); left out");
+        image = nullptr;
+      }
+      images_.push_back(image);
+      li.png = DecodedImage{};
+      std::string().swap(li.jpeg);
+    }
+  }
+
   void check() {
     if (errors_.code) throw Error("", haru_message(errors_), kExitInternalError);
   }
@@ -318,7 +357,8 @@ class Renderer {
             break;
           }
           case Op::Image:
-            HPDF_Page_DrawImage(page, op.image, HPDF_REAL(left + op.x), HPDF_REAL(to_pdf_y(top + op.h)),
+            if (op.image < 0 || size_t(op.image) >= images_.size() || !images_[size_t(op.image)]) break;
+            HPDF_Page_DrawImage(page, images_[size_t(op.image)], HPDF_REAL(left + op.x), HPDF_REAL(to_pdf_y(top + op.h)),
                                 HPDF_REAL(op.w), HPDF_REAL(op.h));
             break;
           default: break;
@@ -409,6 +449,7 @@ class Renderer {
 
   const RenderContext& ctx_;
   HaruErrors errors_;
+  std::vector<HPDF_Image> images_;  // Layout::images, embedded
   HPDF_Doc pdf_ = nullptr;
   const Style* style_ = nullptr;
   Fonts* fonts_ = nullptr;

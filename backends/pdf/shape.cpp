@@ -2,6 +2,7 @@
 
 #include <fribidi.h>
 #include <unicode/ubrk.h>
+#include <unicode/uscript.h>
 #include <unicode/utext.h>
 
 #include <algorithm>
@@ -142,6 +143,51 @@ ShapedParagraph shape_paragraph(const ParagraphText& p, Fonts& fonts, Diagnostic
   }
   for (hb_script_t& s : scripts)
     if (s == HB_SCRIPT_INVALID) s = HB_SCRIPT_COMMON;
+  // A neutral character used only with some scripts (its Script_Extensions, UAX #24: the
+  // fullwidth comma with Han, kana and Hangul) takes one of them when the text before it
+  // is of another: the script after it if that is one, else the first.
+  for (size_t k = 0; k < n; ++k) {
+    if (cps[k] < 0x2000 || script_of(cps[k]) != HB_SCRIPT_COMMON) continue;
+    UErrorCode err = U_ZERO_ERROR;
+    UScriptCode ext[16];
+    const int count = uscript_getScriptExtensions(UChar32(cps[k]), ext, 16, &err);
+    if (U_FAILURE(err) || count <= 0 || (count == 1 && (ext[0] == USCRIPT_COMMON || ext[0] == USCRIPT_INHERITED))) continue;
+    auto hb_of = [](UScriptCode c) { return hb_script_from_string(uscript_getShortName(c), -1); };
+    bool fits = false;
+    for (int e = 0; e < count; ++e) fits = fits || hb_of(ext[e]) == scripts[k];
+    if (fits) continue;
+    hb_script_t after = HB_SCRIPT_INVALID;
+    for (size_t j = k + 1; j < n && after == HB_SCRIPT_INVALID; ++j) {
+      const hb_script_t sj = script_of(cps[j]);
+      if (sj != HB_SCRIPT_COMMON && sj != HB_SCRIPT_INHERITED) after = sj;
+    }
+    hb_script_t chosen = hb_of(ext[0]);
+    for (int e = 0; e < count; ++e)
+      if (hb_of(ext[e]) == after) chosen = after;
+      else if (ext[e] == USCRIPT_HAN && chosen != after) chosen = HB_SCRIPT_HAN;
+    scripts[k] = chosen;
+  }
+  // CJK punctuation and fullwidth forms belong to the East Asian text beside them (in the
+  // regional form of the document's language), not to a Latin word before them.
+  auto east_asian = [](hb_script_t s) {
+    return s == HB_SCRIPT_HAN || s == HB_SCRIPT_HIRAGANA || s == HB_SCRIPT_KATAKANA ||
+           s == HB_SCRIPT_HANGUL || s == HB_SCRIPT_BOPOMOFO;
+  };
+  for (size_t k = 0; k < n; ++k) {
+    const char32_t cp = cps[k];
+    const bool wide_punct = (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFFEF) ||
+                            (cp >= 0xFE30 && cp <= 0xFE4F);
+    if (!wide_punct || east_asian(scripts[k]) || script_of(cp) != HB_SCRIPT_COMMON) continue;
+    hb_script_t near = HB_SCRIPT_HAN;
+    for (size_t j = k + 1; j < n; ++j)
+      if (east_asian(script_of(cps[j]))) {
+        near = script_of(cps[j]);
+        break;
+      } else if (script_of(cps[j]) != HB_SCRIPT_COMMON) {
+        break;
+      }
+    scripts[k] = near;
+  }
 
   std::vector<int> span_of(n, 0);
   {
@@ -212,7 +258,9 @@ ShapedParagraph shape_paragraph(const ParagraphText& p, Fonts& fonts, Diagnostic
       font_of[k] = prev ? prev : primary;
       continue;
     }
-    const FontFile* f = fonts.pick(want, cp, raw == HB_SCRIPT_COMMON || raw == HB_SCRIPT_INHERITED ? raw : scripts[k]);
+    // Asked for the script of the text around it: a comma among Chinese characters is
+    // Chinese (its font and regional form), "☉" in English text is Latin's.
+    const FontFile* f = fonts.pick(want, cp, scripts[k]);
     if (!f) {
       missing[k] = 1;
       f = fonts.face(want);

@@ -15,7 +15,6 @@
 #pragma once
 
 #include <hb.h>
-#include <hpdf.h>
 
 #include <memory>
 #include <string>
@@ -59,7 +58,7 @@ struct ParagraphText {
   struct Object {
     size_t at = 0;
     double width = 0, height = 0;
-    HPDF_Image image = nullptr;
+    int image = -1;   // index in Layout::images
     std::string alt;
   };
   std::vector<Object> objects;

@@ -69,8 +69,7 @@ struct SetText {
 
 class Typesetter {
  public:
-  Typesetter(const RenderContext& ctx, const Style& style, Fonts& fonts, HPDF_Doc pdf,
-             HaruErrors& errors);
+  Typesetter(const RenderContext& ctx, const Style& style, Fonts& fonts);
   ~Typesetter();
 
   Layout run();
@@ -116,11 +115,11 @@ class Typesetter {
   void image(const Inline& img, const std::vector<Inline>& caption, const Box& box, int link = -1);
   void alt_frame(const std::string& alt, const Box& box);
   struct LoadedImage {
-    HPDF_Image image = nullptr;
+    int image = -1;  // index in Layout::images
     int width = 0, height = 0;
   };
-  // The image `img` refers to, decoded and handed to libharu once per document; a null
-  // image when it cannot be shown (the reason is warned about).
+  // The image `img` refers to, decoded and checked once per document; image -1 when it
+  // cannot be shown (the reason is warned about).
   LoadedImage load_image(const Inline& img);
   // Whether `img` is small enough to sit in a line of text (an emoji or an icon).
   bool inline_sized(const Inline& img);
@@ -151,8 +150,6 @@ class Typesetter {
   const RenderContext& ctx_;
   const Style& s_;
   Fonts& fonts_;
-  HPDF_Doc pdf_;
-  HaruErrors& errors_;
   double width_ = 0, height_ = 0;
   std::string lang_;               // the document's language
   Direction doc_direction_ = Direction::Auto;

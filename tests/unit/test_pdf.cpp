@@ -24,6 +24,7 @@
 #include "backends/pdf/images.h"
 #include "backends/pdf/layout.h"
 #include "backends/pdf/shape.h"
+#include "parse/parse.h"
 #include "backends/pdf/style.h"
 
 namespace relconv::pdf {
@@ -298,6 +299,39 @@ TEST_CASE("pdf: shaping joins Arabic, makes ligatures, and gives right-to-left t
   for (const auto& r : he.shaped.runs) ltr_run = ltr_run || (r.level == 2 && r.end > r.begin);
   CHECK(ltr_run);  // the English word inside is a left-to-right run
   CHECK(he.diag.warning_count() == 0);
+}
+
+TEST_CASE("pdf: layouts of tests/pdf/layout/*.md match their golden dumps (no libharu involved)") {
+  // The typesetter's page description, dumped (dump_layout): glyph ids, positions, fonts
+  // and text of every line. UPDATE_GOLDEN=1 rewrites the .layout files (read the diff).
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(RELCONV_SOURCE_DIR) / "tests/pdf/layout";
+  size_t cases = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".md") continue;
+    ++cases;
+    CAPTURE(entry.path().string());
+    Diagnostics diag;
+    Document doc = single_document(parse_file(entry.path().string(), diag));
+    RenderOptions options;
+    ResourceLoader resources;
+    RenderContext ctx{doc, options, diag, resources};
+    pdf::Style style;
+    pdf::Fonts fonts(style, resources, doc.meta.language);
+    const std::string dump = pdf::dump_layout(pdf::typeset(ctx, style, fonts), fonts);
+    fs::path golden = entry.path();
+    golden.replace_extension(".layout");
+    if (std::getenv("UPDATE_GOLDEN")) {
+      std::ofstream(golden, std::ios::binary) << dump;
+      continue;
+    }
+    std::ifstream in(golden, std::ios::binary);
+    REQUIRE_MESSAGE(in.good(), "no golden dump: run with UPDATE_GOLDEN=1 and read it");
+    const std::string expected((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(dump == expected);
+    CHECK(diag.warning_count() == 0);
+  }
+  CHECK(cases > 0);
 }
 
 TEST_CASE("pdf: books start each chapter on a new page and group the outline") {
