@@ -123,6 +123,18 @@ decided:
     return rtl ? table_x + total - (col_x[col + span] - box.x) : col_x[col];
   };
 
+  // Rules in the booktabs manner: heavier above and below the table and under the head,
+  // hairlines between body rows, none between columns.
+  auto rule = [&](std::vector<Op>& ops, double y, double weight) {
+    Op line;
+    line.kind = Op::Line;
+    line.x = table_x;
+    line.y = y;
+    line.w = total;
+    line.size = weight;
+    line.color = s_.table_rule_color;
+    ops.push_back(line);
+  };
   space(s_.paragraph_space * scale_ + 2);
   int header_group = -1;
   bool any_header = false;
@@ -169,18 +181,8 @@ decided:
             slice.ops.push_back(op);
           }
         }
-        auto rule = [&](double y, double weight) {
-          Op line;
-          line.kind = Op::Line;
-          line.x = table_x;
-          line.y = y;
-          line.w = total;
-          line.size = weight;
-          line.color = s_.table_rule_color;
-          slice.ops.push_back(line);
-        };
-        if (r == 0 && li == 0) rule(0, 0.9);
-        if (li + 1 == nlines) rule(slice.height, last ? 0.9 : 0.25);
+        if (r == 0 && li == 0) rule(slice.ops, 0, 0.9);
+        if (li + 1 == nlines) rule(slice.ops, slice.height, last ? 0.9 : 0.25);
         slice.keep_with_next = li == 0 || li + 2 == nlines;
         if (any_header) slice.header = header_group;
         emit(std::move(slice), box, top + (lh + size * 0.72) / 2);
@@ -205,23 +207,11 @@ decided:
           item.ops.push_back(op);
         }
     }
-    // Rules in the booktabs manner: heavier above and below the table and under the
-    // head, hairlines between body rows, none between columns.
-    auto rule = [&](double y, double weight) {
-      Op line;
-      line.kind = Op::Line;
-      line.x = table_x;
-      line.y = y;
-      line.w = total;
-      line.size = weight;
-      line.color = s_.table_rule_color;
-      item.ops.push_back(line);
-    };
     const bool next_is_body = !last && !(r + 1 < t.rows.size() && t.rows[r + 1].header);
-    if (r == 0) rule(0, 0.9);
-    if (header && next_is_body) rule(height, 0.6);
-    else if (last) rule(height, 0.9);
-    else rule(height, 0.25);
+    if (r == 0) rule(item.ops, 0, 0.9);
+    if (header && next_is_body) rule(item.ops, height, 0.6);
+    else if (last) rule(item.ops, height, 0.9);
+    else rule(item.ops, height, 0.25);
     item.height = height;
     if (header) {
       any_header = true;
