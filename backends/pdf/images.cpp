@@ -16,37 +16,56 @@ bool decode_png(const std::string& data, DecodedImage& out, std::string& error) 
     return false;
   }
   const bool color = image.format & PNG_FORMAT_FLAG_COLOR;
+  // Transparency from an alpha channel or a tRNS chunk (PNG_FORMAT_FLAG_ALPHA covers both).
   const bool has_alpha = image.format & PNG_FORMAT_FLAG_ALPHA;
-  image.format = color ? PNG_FORMAT_RGBA : PNG_FORMAT_GA;
   if (image.width == 0 || image.height == 0 || image.width > 20000 || image.height > 20000 ||
       uint64_t(image.width) * image.height > 40'000'000u) {
     png_image_free(&image);
     error = "image is too large";
     return false;
   }
-  const size_t channels = color ? 4 : 2;
-  std::vector<uint8_t> buffer(size_t(image.width) * image.height * channels);
+  const size_t n = size_t(image.width) * image.height;
+  const size_t samples = color ? 3 : 1;
+  out.width = int(image.width);
+  out.height = int(image.height);
+  out.gray = !color;
+  out.alpha.clear();
+  if (!has_alpha) {
+    // Opaque: libpng writes the samples the PDF wants.
+    image.format = color ? PNG_FORMAT_RGB : PNG_FORMAT_GRAY;
+    out.pixels.resize(n * samples);
+    if (!png_image_finish_read(&image, nullptr, out.pixels.data(), 0, nullptr)) {
+      error = image.message;
+      png_image_free(&image);
+      return false;
+    }
+    return true;
+  }
+  image.format = color ? PNG_FORMAT_RGBA : PNG_FORMAT_GA;
+  const size_t channels = samples + 1;
+  std::vector<uint8_t> buffer(n * channels);
   if (!png_image_finish_read(&image, nullptr, buffer.data(), 0, nullptr)) {
     error = image.message;
     png_image_free(&image);
     return false;
   }
-  out.width = int(image.width);
-  out.height = int(image.height);
-  out.gray = !color;
-  const size_t n = size_t(out.width) * out.height;
-  const size_t samples = color ? 3 : 1;
+  // The samples and the alpha apart (an image and its soft mask); no mask when every
+  // pixel is opaque after all.
   out.pixels.resize(n * samples);
-  out.alpha.clear();
-  bool opaque = true;
-  for (size_t i = 0; i < n; ++i) {
-    for (size_t c = 0; c < samples; ++c) out.pixels[i * samples + c] = buffer[i * channels + c];
-    if (buffer[i * channels + channels - 1] != 255) opaque = false;
+  out.alpha.resize(n);
+  uint8_t all = 255;
+  const uint8_t* in = buffer.data();
+  uint8_t* px = out.pixels.data();
+  for (size_t i = 0; i < n; ++i, in += channels, px += samples) {
+    px[0] = in[0];
+    if (color) {
+      px[1] = in[1];
+      px[2] = in[2];
+    }
+    out.alpha[i] = in[samples];
+    all &= in[samples];
   }
-  if (has_alpha && !opaque) {
-    out.alpha.resize(n);
-    for (size_t i = 0; i < n; ++i) out.alpha[i] = buffer[i * channels + channels - 1];
-  }
+  if (all == 255) std::vector<uint8_t>().swap(out.alpha);
   return true;
 }
 
