@@ -16,6 +16,7 @@
 #include <memory>
 
 #include "backend/backend.h"
+#include "backends/pdf/compress.h"
 #include "backends/pdf/fonts.h"
 #include "backends/pdf/layout.h"
 #include "backends/pdf/style.h"
@@ -144,8 +145,8 @@ class Renderer {
     std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, DocDeleter> doc(HPDF_New(on_error, &errors_));
     if (!doc) throw Error("", "libharu could not start a document", kExitInternalError);
     pdf_ = doc.get();
-    // No compression by libharu: compress_streams() deflates every stream, on the --jobs
-    // threads, before the file is written.
+    // No compression by libharu: the StreamCompressor deflates every stream, on the
+    // --jobs threads.
     HPDF_SetCompressionMode(pdf_, HPDF_COMP_NONE);
     HPDF_UseUTFEncodings(pdf_);
     HPDF_SetCurrentEncoder(pdf_, "UTF-8");
@@ -159,6 +160,8 @@ class Renderer {
     // The body font is needed for page numbers even in an empty document.
     fonts.face(kSerif);
     Layout layout = typeset(ctx_, style, fonts);
+    StreamCompressor compressor(ctx_.options.jobs);
+    compressor_ = &compressor;
     embed_images(layout);
     check();
     const double content_h = style.page_height - style.margin_top - style.margin_bottom;
@@ -196,7 +199,8 @@ class Renderer {
     info();
     text.finish();
     check();
-    compress_streams(pdf_, ctx_.options.jobs);
+    compressor.finish(pdf_);
+    compressor_ = nullptr;
     check();
 
     HPDF_SaveToStream(pdf_);
@@ -215,8 +219,9 @@ class Renderer {
   }
 
  private:
-  // The layout's images, handed to libharu (its pixels then go: libharu holds a copy). An
-  // image libharu refuses is left out with a warning; its alt text stays over its place.
+  // The layout's images, handed to libharu (which holds a copy of the pixels) and to the
+  // compressor (which takes them). An image libharu refuses is left out with a warning;
+  // its alt text stays over its place.
   void embed_images(Layout& layout) {
     for (LayoutImage& li : layout.images) {
       HPDF_Image image = nullptr;
@@ -231,7 +236,10 @@ class Renderer {
           HPDF_Image mask = HPDF_LoadRawImageFromMem(pdf_, d.alpha.data(), HPDF_UINT(d.width),
                                                      HPDF_UINT(d.height), HPDF_CS_DEVICE_GRAY, 8);
           if (mask) HPDF_Image_AddSMask(image, mask);
+          if (mask && !errors_.code) compressor_->add(mask, std::move(li.png.alpha));
         }
+        // Its pixels, deflated while the pages are drawn.
+        if (image && !errors_.code) compressor_->add(image, std::move(li.png.pixels));
       }
       if (!image || errors_.code) {
         char buf[48];
@@ -449,6 +457,7 @@ class Renderer {
 
   const RenderContext& ctx_;
   HaruErrors errors_;
+  StreamCompressor* compressor_ = nullptr;
   std::vector<HPDF_Image> images_;  // Layout::images, embedded
   HPDF_Doc pdf_ = nullptr;
   const Style* style_ = nullptr;

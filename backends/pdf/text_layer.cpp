@@ -5,16 +5,13 @@
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
-#include <libdeflate.h>
 
-#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <new>
 
 #include "backend/backend.h"
-#include "convert/parallel.h"
 #include "text/utf8.h"
 
 namespace relconv::pdf {
@@ -200,13 +197,6 @@ HPDF_Array int_array(HPDF_Doc pdf, std::initializer_list<int> values) {
   HPDF_Array a = HPDF_Array_New(pdf->mmgr);
   for (int v : values) HPDF_Array_AddNumber(a, v);
   return a;
-}
-
-// libharu writes a stream with no filter of its own as it is, and drops any /Filter key
-// from its dictionary (HPDF_Dict_Write); a dictionary's write_fn runs after its keys are
-// written, so it names the filter of the data deflated here.
-HPDF_STATUS write_flate_filter(HPDF_Dict, HPDF_Stream out) {
-  return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
 }  // namespace
@@ -471,8 +461,11 @@ void TextLayer::show(const Glyphs& g, double size, const Rgb& color, double x, d
         }
       }
       const double at = pen;
-      o += '<';
-      for (int s = 12; s >= 0; s -= 4) o += hex[(code >> s) & 15];
+      // Glyphs with nothing between them share one string.
+      if (o.back() == '>') o.pop_back();
+      else o += '<';
+      const char digits[4] = {hex[(code >> 12) & 15], hex[(code >> 8) & 15], hex[(code >> 4) & 15], hex[code & 15]};
+      o.append(digits, 4);
       o += '>';
       pen = at + f.width[code] * k;
     }
@@ -543,63 +536,6 @@ void TextLayer::finish() {
     if (in_block) cmap += "endbfchar\n";
     cmap += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
     HPDF_Dict_Add(f.type0, "ToUnicode", new_stream(pdf_, cmap));
-  }
-}
-
-void compress_streams(HPDF_Doc pdf, int jobs) {
-  struct Job {
-    HPDF_Dict dict;
-    std::string data, packed;
-  };
-  std::vector<Job> work;
-  HPDF_List entries = pdf->xref->entries;
-  for (HPDF_UINT i = 0; i < entries->count; ++i) {
-    auto* entry = static_cast<HPDF_XrefEntry>(HPDF_List_ItemAt(entries, i));
-    if (!entry || !entry->obj) continue;
-    auto* header = static_cast<HPDF_Obj_Header*>(entry->obj);
-    if ((header->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT) continue;
-    auto* dict = static_cast<HPDF_Dict>(entry->obj);
-    if (!dict->stream || dict->filter != HPDF_STREAM_FILTER_NONE) continue;
-    if (dict->write_fn) continue;  // left to libharu
-    Job j{dict, {}, {}};
-    const HPDF_UINT32 size = HPDF_Stream_Size(dict->stream);
-    if (size < 32) continue;  // not worth a filter
-    j.data.resize(size);
-    HPDF_UINT len = size;
-    HPDF_Stream_Seek(dict->stream, 0, HPDF_SEEK_SET);
-    HPDF_Stream_Read(dict->stream, reinterpret_cast<HPDF_BYTE*>(j.data.data()), &len);
-    j.data.resize(len);
-    work.push_back(std::move(j));
-  }
-  // The largest first, so that one big image does not come last to a thread.
-  std::vector<size_t> order(work.size());
-  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return work[a].data.size() > work[b].data.size(); });
-  const size_t threads = size_t(std::max(jobs, 1));
-  std::vector<libdeflate_compressor*> compressors(std::max<size_t>(1, std::min(threads, work.size())));
-  std::atomic<bool> failed{false};
-  parallel_for(order.size(), threads, [&](size_t i, size_t worker) {
-    Job& j = work[order[i]];
-    libdeflate_compressor*& c = compressors[worker];
-    if (!c) c = libdeflate_alloc_compressor(6);
-    if (!c) {
-      failed = true;
-      return;
-    }
-    j.packed.resize(libdeflate_zlib_compress_bound(c, j.data.size()));
-    const size_t n = libdeflate_zlib_compress(c, j.data.data(), j.data.size(), j.packed.data(), j.packed.size());
-    if (!n) failed = true;
-    j.packed.resize(n);
-    std::string().swap(j.data);
-  });
-  for (libdeflate_compressor* c : compressors)
-    if (c) libdeflate_free_compressor(c);
-  if (failed) throw std::bad_alloc();
-  for (Job& j : work) {
-    HPDF_MemStream_FreeData(j.dict->stream);
-    HPDF_Stream_Write(j.dict->stream, reinterpret_cast<const HPDF_BYTE*>(j.packed.data()), HPDF_UINT(j.packed.size()));
-    j.dict->write_fn = write_flate_filter;
   }
 }
 

@@ -14,8 +14,7 @@
 // logical order.
 //
 // Use: use() every Glyphs in the order they will be drawn, embed(), then per page
-// begin_page(), show() each, end_page(), and finish() before saving. compress_streams()
-// deflates every stream of the document on threads before libharu writes it.
+// begin_page(), show() each, end_page(), and finish() before saving.
 #pragma once
 
 #include <hpdf.h>
@@ -69,9 +68,5 @@ class TextLayer {
   int cur_mode_ = 0;
   std::map<int, std::string> page_names_;  // font -> its resource name on this page
 };
-
-// Deflates every stream of `pdf` that has no filter yet (page contents, images, font
-// programs written raw) on up to `jobs` threads; the bytes do not depend on `jobs`.
-void compress_streams(HPDF_Doc pdf, int jobs);
 
 }  // namespace relconv::pdf

@@ -1,0 +1,139 @@
+#include "backends/pdf/compress.h"
+
+#include <hpdf_objects.h>
+#include <hpdf_streams.h>
+#include <libdeflate.h>
+
+#include <algorithm>
+#include <new>
+
+namespace relconv::pdf {
+
+namespace {
+
+// libharu writes a stream with no filter of its own as it is, and drops any /Filter key
+// from its dictionary (HPDF_Dict_Write); a dictionary's write_fn runs after its keys are
+// written, so it names the filter of the data deflated here.
+HPDF_STATUS write_flate_filter(HPDF_Dict, HPDF_Stream out) {
+  return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+}
+
+// Streams shorter than this are left as they are: a filter would not pay for its name.
+constexpr size_t kMinSize = 32;
+
+// A compressor per thread, for the thread's lifetime.
+struct Deflater {
+  libdeflate_compressor* c = libdeflate_alloc_compressor(6);
+  ~Deflater() {
+    if (c) libdeflate_free_compressor(c);
+  }
+};
+
+}  // namespace
+
+StreamCompressor::StreamCompressor(int jobs) : jobs_(std::max(jobs, 1)) {}
+
+StreamCompressor::~StreamCompressor() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+    queue_.clear();
+  }
+  wake_.notify_all();
+  for (std::thread& t : workers_) t.join();
+}
+
+void StreamCompressor::start_workers() {
+  if (!workers_.empty() || jobs_ < 2) return;
+  for (int t = 1; t < jobs_; ++t) workers_.emplace_back([this] { work(); });
+}
+
+void StreamCompressor::add(HPDF_Dict dict, std::vector<uint8_t> data) {
+  if (data.size() < kMinSize) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Job& j = all_.emplace_back();
+    j.dict = dict;
+    j.data = std::move(data);
+    queue_.push_back(&j);
+  }
+  // Taken out of compress_streams' way: finish() skips a stream with a write_fn.
+  dict->write_fn = write_flate_filter;
+  start_workers();
+  wake_.notify_one();
+}
+
+bool StreamCompressor::run_one(std::unique_lock<std::mutex>& lock) {
+  if (queue_.empty()) return false;
+  Job* j = queue_.front();
+  queue_.pop_front();
+  lock.unlock();
+  thread_local Deflater deflater;
+  if (!deflater.c) {
+    j->failed = true;
+  } else {
+    j->packed.resize(libdeflate_zlib_compress_bound(deflater.c, j->data.size()));
+    const size_t n = libdeflate_zlib_compress(deflater.c, j->data.data(), j->data.size(), j->packed.data(),
+                                              j->packed.size());
+    j->failed = n == 0;
+    j->packed.resize(n);
+  }
+  std::vector<uint8_t>().swap(j->data);
+  lock.lock();
+  return true;
+}
+
+void StreamCompressor::work() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stop_) {
+    if (!run_one(lock)) wake_.wait(lock);
+  }
+}
+
+void StreamCompressor::finish(HPDF_Doc pdf) {
+  // The rest: every stream without a filter, largest first, so that a big one does not
+  // come last to a thread.
+  std::vector<Job> rest;
+  HPDF_List entries = pdf->xref->entries;
+  for (HPDF_UINT i = 0; i < entries->count; ++i) {
+    auto* entry = static_cast<HPDF_XrefEntry>(HPDF_List_ItemAt(entries, i));
+    if (!entry || !entry->obj) continue;
+    auto* header = static_cast<HPDF_Obj_Header*>(entry->obj);
+    if ((header->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT) continue;
+    auto* dict = static_cast<HPDF_Dict>(entry->obj);
+    if (!dict->stream || dict->filter != HPDF_STREAM_FILTER_NONE) continue;
+    if (dict->write_fn) continue;  // taken already, or written by libharu's own code
+    const HPDF_UINT32 size = HPDF_Stream_Size(dict->stream);
+    if (size < kMinSize) continue;
+    Job j;
+    j.dict = dict;
+    j.data.resize(size);
+    HPDF_UINT len = size;
+    HPDF_Stream_Seek(dict->stream, 0, HPDF_SEEK_SET);
+    HPDF_Stream_Read(dict->stream, j.data.data(), &len);
+    j.data.resize(len);
+    rest.push_back(std::move(j));
+  }
+  std::stable_sort(rest.begin(), rest.end(), [](const Job& a, const Job& b) { return a.data.size() > b.data.size(); });
+  for (Job& j : rest) add(j.dict, std::move(j.data));
+  // This thread works too, then waits for the jobs the workers are on.
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (run_one(lock)) {
+    }
+    stop_ = true;
+  }
+  wake_.notify_all();
+  for (std::thread& t : workers_) t.join();
+  workers_.clear();
+  for (const Job& j : all_)
+    if (j.failed) throw std::bad_alloc();
+  for (Job& j : all_) {
+    HPDF_MemStream_FreeData(j.dict->stream);
+    HPDF_Stream_Write(j.dict->stream, j.packed.data(), HPDF_UINT(j.packed.size()));
+    std::vector<uint8_t>().swap(j.packed);
+  }
+  all_.clear();
+}
+
+}  // namespace relconv::pdf

@@ -1,0 +1,56 @@
+// Stream compression for the PDF writer. libharu writes its streams as they are (its own
+// zlib compression is switched off: it runs on one thread, at save); relconv deflates them
+// with libdeflate instead, on the --jobs threads, and the big ones early: an image's
+// pixels are handed over as soon as it is embedded and are deflated in the background
+// while the pages are drawn. finish() deflates the rest (page contents, font programs,
+// ToUnicode maps), waits, and puts every result into its stream. The bytes written do not
+// depend on the number of threads.
+#pragma once
+
+#include <hpdf.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace relconv::pdf {
+
+class StreamCompressor {
+ public:
+  // `jobs` threads in all, the caller's among them: with 1, nothing runs in the
+  // background and finish() does all the work.
+  explicit StreamCompressor(int jobs);
+  ~StreamCompressor();
+  StreamCompressor(const StreamCompressor&) = delete;
+  StreamCompressor& operator=(const StreamCompressor&) = delete;
+
+  // The data of `dict`'s stream, which holds the same bytes (libharu's copy), to be
+  // deflated now in the background; finish() replaces the stream's bytes with the result.
+  void add(HPDF_Dict dict, std::vector<uint8_t> data);
+  // Deflates every other stream of `pdf` without a filter yet, waits for all, and writes
+  // the results into their streams. Throws std::bad_alloc when libdeflate cannot work.
+  void finish(HPDF_Doc pdf);
+
+ private:
+  struct Job {
+    HPDF_Dict dict = nullptr;
+    std::vector<uint8_t> data, packed;
+    bool failed = false;
+  };
+  void start_workers();
+  void work();              // a worker: takes jobs until stopped
+  bool run_one(std::unique_lock<std::mutex>& lock);  // the next queued job, false if none
+
+  const int jobs_;
+  std::deque<Job> all_;        // every job, in the order added (a deque: stable addresses)
+  std::deque<Job*> queue_;     // the jobs not taken yet
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace relconv::pdf
