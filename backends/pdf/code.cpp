@@ -63,7 +63,7 @@ void Typesetter::code_block(const std::string& text, const Box& box) {
     }
     t.text.append(clean, st);
     t.text.direction = Direction::Ltr;
-    t.shaped = shape_paragraph(t.text, fonts_, ctx_.diag, lang_, breaker_);
+    t.shaped = shape_paragraph(t.text, fonts_, ctx_.diag, lang_, nullptr);  // broken below, by width
     const std::string& s = t.text.text;
     const ShapedParagraph& sp = t.shaped;
     size_t start = 0;

@@ -14,8 +14,6 @@
 #include "backends/pdf/images.h"
 #include "backends/pdf/style.h"
 
-struct UBreakIterator;
-
 namespace relconv::pdf {
 
 // Glyphs drawn with one font at one size, in visual order (left to right on the page).
@@ -102,10 +100,10 @@ std::string dump_layout(const Layout& layout, Fonts& fonts);
 
 // `text` set on one line in `face` at `size` (page numbers, labels), with its direction
 // from its first strong character and its baseline at (x, y): Text ops appended to `ops`.
-// Returns its width. `breaker`: a line BreakIterator to reuse (shape.h), or nullptr.
+// Returns its width.
 double shape_label(Fonts& fonts, Diagnostics& diag, const std::string& lang, FontFace face, double size,
                    const Rgb& color, const std::string& text, double x, double y, std::vector<Op>& ops,
-                   bool invisible = false, UBreakIterator** breaker = nullptr);
+                   bool invisible = false);
 
 // URL with every byte outside printable ASCII (and space) percent-encoded, as PDF URI
 // actions need 7-bit ASCII (PDF 32000-1:2008, 12.6.4.7).

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <functional>
 #include <limits>
+#include <string_view>
 
 #include "backends/pdf/typesetter.h"
 #include "text/utf8.h"
@@ -204,7 +205,7 @@ bool Typesetter::block_rtl(const Block& b) const {
 }
 
 void Typesetter::prepare(SetText& t) {
-  t.shaped = shape_paragraph(t.text, fonts_, ctx_.diag, lang_, breaker_);
+  t.shaped = shape_paragraph(t.text, fonts_, ctx_.diag, lang_, &breaker_);
   const std::string& text = t.text.text;
   const size_t len = text.size();
   t.words.clear();
@@ -331,12 +332,19 @@ double set_glyphs(Fonts& fonts, const SetText& t, size_t begin, size_t end, doub
       pieces.push_back({&run, 0, 0});
       continue;
     }
-    size_t g0 = run.info.size(), g1 = 0;
-    for (size_t g = 0; g < run.info.size(); ++g) {
-      const size_t c = run.info[g].cluster;
-      if (c < begin || c >= end) continue;
-      g0 = std::min(g0, g);
-      g1 = g + 1;
+    // HarfBuzz's clusters are monotonic (its default cluster level): rising in a
+    // left-to-right run, falling in a right-to-left one.
+    const auto& info = run.info;
+    auto first = [&](auto pred) {
+      return size_t(std::partition_point(info.begin(), info.end(), pred) - info.begin());
+    };
+    size_t g0, g1;
+    if (run.level & 1) {
+      g0 = first([&](const hb_glyph_info_t& gi) { return gi.cluster >= end; });
+      g1 = first([&](const hb_glyph_info_t& gi) { return gi.cluster >= begin; });
+    } else {
+      g0 = first([&](const hb_glyph_info_t& gi) { return gi.cluster < begin; });
+      g1 = first([&](const hb_glyph_info_t& gi) { return gi.cluster < end; });
     }
     if (g0 < g1) pieces.push_back({&run, g0, g1});
   }
@@ -416,19 +424,23 @@ double set_glyphs(Fonts& fonts, const SetText& t, size_t begin, size_t end, doub
             }
         }
         cend = std::min(cend, end);
-        std::string ctext = src.text.substr(cluster, cend - cluster);
+        std::string_view ctext(src.text.data() + cluster, cend - cluster);
         // The text of a right-to-left cluster of several characters (Arabic lam-alef, a
         // letter with its vowel marks) in visual order: extraction orders the characters
         // of a right-to-left line by their position, those of one glyph (or one
         // ActualText) among them, and would give back "al" for "la".
-        if (rtl) ctext = reverse_code_points(ctext);
+        std::string reversed;
+        if (rtl && ctext.size() > 1) {
+          reversed = reverse_code_points(std::string(ctext));
+          ctext = reversed;
+        }
         bool plain = e - k == 1;
         for (size_t j = k; j < e; ++j) {
           auto it = known.find(run.info[j].codepoint);
-          if (it == known.end()) known.emplace(run.info[j].codepoint, ctext);
+          if (it == known.end()) known.emplace(run.info[j].codepoint, std::string(ctext));
           else if (it->second != ctext) plain = false;
         }
-        if (!plain) g.actual.push_back({uint32_t(g.ids.size()), uint32_t(e - k), std::move(ctext)});
+        if (!plain) g.actual.push_back({uint32_t(g.ids.size()), uint32_t(e - k), std::string(ctext)});
         for (size_t j = k; j < e; ++j) {
           const hb_glyph_position_t& pos = run.pos[j];
           g.ids.push_back(run.info[j].codepoint);
@@ -556,7 +568,7 @@ std::vector<std::vector<Op>> Typesetter::set_lines(SetText& t, double width, Ali
 
 double Typesetter::label(const std::string& text, FontFace face, double size, const Rgb& color,
                          double x, double y, std::vector<Op>& ops, bool invisible) {
-  return shape_label(fonts_, ctx_.diag, lang_, face, size, color, text, x, y, ops, invisible, &breaker_);
+  return shape_label(fonts_, ctx_.diag, lang_, face, size, color, text, x, y, ops, invisible);
 }
 
 void Typesetter::alt_text(std::vector<Op>& ops, size_t image) {
@@ -575,7 +587,7 @@ void Typesetter::alt_text(std::vector<Op>& ops, size_t image) {
 
 double shape_label(Fonts& fonts, Diagnostics& diag, const std::string& lang, FontFace face, double size,
                    const Rgb& color, const std::string& text, double x, double y, std::vector<Op>& ops,
-                   bool invisible, UBreakIterator** breaker) {
+                   bool invisible) {
   SetText t;
   TextStyle st;
   st.face = face;
@@ -586,9 +598,7 @@ double shape_label(Fonts& fonts, Diagnostics& diag, const std::string& lang, Fon
   for (char& c : clean)
     if (c == '\n' || c == '\t' || c == '\r') c = ' ';
   t.text.append(clean, st);
-  UBreakIterator* own = nullptr;
-  t.shaped = shape_paragraph(t.text, fonts, diag, lang, breaker ? *breaker : own);
-  close_breaker(own);
+  t.shaped = shape_paragraph(t.text, fonts, diag, lang, nullptr);  // one line
   const size_t first = ops.size();
   const double w = set_glyphs(fonts, t, 0, t.text.text.size(), x, y, 0, {}, nullptr, ops);
   for (size_t i = first; i < ops.size(); ++i) ops[i].invisible = invisible;

@@ -70,7 +70,7 @@ bool ignorable_format(char32_t cp) {
 }  // namespace
 
 ShapedParagraph shape_paragraph(const ParagraphText& p, Fonts& fonts, Diagnostics& diag,
-                                const std::string& lang, UBreakIterator*& breaker) {
+                                const std::string& lang, UBreakIterator** breaker) {
   ShapedParagraph out;
   out.source = &p;
   const std::string& text = p.text;
@@ -209,7 +209,6 @@ ShapedParagraph shape_paragraph(const ParagraphText& p, Fonts& fonts, Diagnostic
   }
 
   std::vector<const FontFile*> font_of(n, nullptr);
-  std::vector<char> missing(n, 0);
   int primary_span = -1;
   const FontFile* primary = nullptr;
   // Whether the character before k is a letter of a script of its own (not a symbol, an
@@ -262,7 +261,6 @@ ShapedParagraph shape_paragraph(const ParagraphText& p, Fonts& fonts, Diagnostic
     // Chinese (its font and regional form), "☉" in English text is Latin's.
     const FontFile* f = fonts.pick(want, cp, scripts[k]);
     if (!f) {
-      missing[k] = 1;
       f = fonts.face(want);
       const SourcePos& pos = p.spans.empty() ? SourcePos{} : p.spans[size_t(span_of[k])].style.pos;
       char buf[160];
@@ -327,6 +325,8 @@ ShapedParagraph shape_paragraph(const ParagraphText& p, Fonts& fonts, Diagnostic
                                               sc == HB_SCRIPT_CYRILLIC || sc == HB_SCRIPT_COMMON);
     if (by_word) {
       auto& cache = fonts.word_cache();
+      run.info.reserve(run.end - run.begin);
+      run.pos.reserve(run.end - run.begin);
       std::string key;
       for (size_t b = run.begin; b < run.end;) {
         size_t e2 = b + 1;
@@ -384,15 +384,16 @@ ShapedParagraph shape_paragraph(const ParagraphText& p, Fonts& fonts, Diagnostic
   for (size_t b = 0; b < len; ++b) out.width_before[b + 1] = out.width_before[b] + advance[b];
 
   // 4. Break opportunities.
+  if (!breaker) return out;
   UErrorCode status = U_ZERO_ERROR;
-  if (!breaker) breaker = ubrk_open(UBRK_LINE, lang.empty() ? "en" : lang.c_str(), nullptr, 0, &status);
+  if (!*breaker) *breaker = ubrk_open(UBRK_LINE, lang.empty() ? "en" : lang.c_str(), nullptr, 0, &status);
   status = U_ZERO_ERROR;
   UText* ut = utext_openUTF8(nullptr, text.data(), int64_t(len), &status);
-  if (breaker && U_SUCCESS(status)) {
-    ubrk_setUText(breaker, ut, &status);
+  if (*breaker && U_SUCCESS(status)) {
+    ubrk_setUText(*breaker, ut, &status);
     if (U_SUCCESS(status)) {
-      for (int32_t b = ubrk_next(breaker); b != UBRK_DONE && size_t(b) < len; b = ubrk_next(breaker)) {
-        const int32_t rule = ubrk_getRuleStatus(breaker);
+      for (int32_t b = ubrk_next(*breaker); b != UBRK_DONE && size_t(b) < len; b = ubrk_next(*breaker)) {
+        const int32_t rule = ubrk_getRuleStatus(*breaker);
         out.breaks[size_t(b)] = rule >= UBRK_LINE_HARD && rule < UBRK_LINE_HARD_LIMIT ? 2 : 1;
       }
     }

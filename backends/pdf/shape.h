@@ -96,11 +96,13 @@ struct ShapedParagraph {
   double width(size_t b, size_t e) const { return width_before[e] - width_before[b]; }
 };
 
-// Makes the paragraph's glyphs. `breaker` is a line BreakIterator the caller keeps (made
-// on first use). Characters no font has are warned about once per position and drawn as
-// U+FFFD. `lang` is the document's language, for HarfBuzz's language-specific forms.
+// Makes the paragraph's glyphs. `breaker` points to a line BreakIterator the caller
+// keeps (made on first use); nullptr for text that is not broken into lines (a label, a
+// line of code), which then has no break opportunities. Characters no font has are warned
+// about once per position and drawn as U+FFFD. `lang` is the document's language, for
+// HarfBuzz's language-specific forms.
 ShapedParagraph shape_paragraph(const ParagraphText& p, Fonts& fonts, Diagnostics& diag,
-                                const std::string& lang, UBreakIterator*& breaker);
+                                const std::string& lang, UBreakIterator** breaker);
 
 // The direction of the first strong character of `text` (UAX #9, P2 and P3), Auto when
 // it has none.

@@ -236,7 +236,7 @@ struct Shaped {
   UBreakIterator* breaker = nullptr;
   Shaped(const std::string& t, const std::string& lang = "en") : fonts(style, resources, lang) {
     text.append(t, pdf::TextStyle{});
-    shaped = pdf::shape_paragraph(text, fonts, diag, lang, breaker);
+    shaped = pdf::shape_paragraph(text, fonts, diag, lang, &breaker);
   }
   ~Shaped() { pdf::close_breaker(breaker); }
   bool break_before(const std::string& what) const {
