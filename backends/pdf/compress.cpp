@@ -90,10 +90,22 @@ void StreamCompressor::work() {
   }
 }
 
+void StreamCompressor::add(HPDF_Dict dict) {
+  if (!dict->stream || dict->filter != HPDF_STREAM_FILTER_NONE || dict->write_fn) return;
+  const HPDF_UINT32 size = HPDF_Stream_Size(dict->stream);
+  if (size < kMinSize) return;
+  std::vector<uint8_t> data(size);
+  HPDF_UINT len = size;
+  HPDF_Stream_Seek(dict->stream, 0, HPDF_SEEK_SET);
+  HPDF_Stream_Read(dict->stream, data.data(), &len);
+  data.resize(len);
+  add(dict, std::move(data));
+}
+
 void StreamCompressor::finish(HPDF_Doc pdf) {
   // The rest: every stream without a filter, largest first, so that a big one does not
   // come last to a thread.
-  std::vector<Job> rest;
+  std::vector<std::pair<HPDF_UINT32, HPDF_Dict>> rest;
   HPDF_List entries = pdf->xref->entries;
   for (HPDF_UINT i = 0; i < entries->count; ++i) {
     auto* entry = static_cast<HPDF_XrefEntry>(HPDF_List_ItemAt(entries, i));
@@ -101,21 +113,12 @@ void StreamCompressor::finish(HPDF_Doc pdf) {
     auto* header = static_cast<HPDF_Obj_Header*>(entry->obj);
     if ((header->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT) continue;
     auto* dict = static_cast<HPDF_Dict>(entry->obj);
-    if (!dict->stream || dict->filter != HPDF_STREAM_FILTER_NONE) continue;
-    if (dict->write_fn) continue;  // taken already, or written by libharu's own code
-    const HPDF_UINT32 size = HPDF_Stream_Size(dict->stream);
-    if (size < kMinSize) continue;
-    Job j;
-    j.dict = dict;
-    j.data.resize(size);
-    HPDF_UINT len = size;
-    HPDF_Stream_Seek(dict->stream, 0, HPDF_SEEK_SET);
-    HPDF_Stream_Read(dict->stream, j.data.data(), &len);
-    j.data.resize(len);
-    rest.push_back(std::move(j));
+    // A stream with a write_fn is taken already, or written by libharu's own code.
+    if (!dict->stream || dict->filter != HPDF_STREAM_FILTER_NONE || dict->write_fn) continue;
+    rest.push_back({HPDF_Stream_Size(dict->stream), dict});
   }
-  std::stable_sort(rest.begin(), rest.end(), [](const Job& a, const Job& b) { return a.data.size() > b.data.size(); });
-  for (Job& j : rest) add(j.dict, std::move(j.data));
+  std::stable_sort(rest.begin(), rest.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (const auto& r : rest) add(r.second);
   // This thread works too, then waits for the jobs the workers are on.
   {
     std::unique_lock<std::mutex> lock(mutex_);

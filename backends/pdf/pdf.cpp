@@ -8,6 +8,7 @@
 // code checks it; destinations reject zoom 0; the output has no /ID and no dates unless
 // set, so it is byte-identical run to run.
 #include <hpdf.h>
+#include <hpdf_pages.h>
 
 #include <cmath>
 #include <cstdio>
@@ -194,7 +195,10 @@ class Renderer {
       for (const Op& op : furniture[p]) text.use(op.glyphs);
     }
     text.embed();
-    for (size_t p = 0; p < pages.size(); ++p) draw_page(pages[p], p, furniture[p]);
+    for (size_t p = 0; p < pages.size(); ++p) {
+      draw_page(pages[p], p, furniture[p]);
+      compressor.add(static_cast<HPDF_PageAttr>(pages_[p]->attr)->contents);
+    }
     outline(layout);
     info();
     text.finish();

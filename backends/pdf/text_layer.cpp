@@ -414,8 +414,8 @@ void TextLayer::show(const Glyphs& g, double size, const Rgb& color, double x, d
       o += "/Span << /ActualText <FEFF" + utf16_hex(actual->text) + "> >> BDC\n";
     }
     const uint32_t end = actual ? i + actual->count : i + 1;
-    order.clear();
-    for (uint32_t j = i; j < end; ++j) order.push_back(j);
+    order.resize(end - i);
+    for (uint32_t j = i; j < end; ++j) order[j - i] = j;
     // pdftotext takes an ActualText to end where the last glyph drawn in it ends: a mark
     // drawn last, over its base, would end it early and leave a gap that splits the word
     // (Bengali "নির্ভর" read as "নির্ভ র", as from Chromium's PDFs). The glyph that reaches
