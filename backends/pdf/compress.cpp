@@ -57,7 +57,7 @@ void StreamCompressor::add(HPDF_Dict dict, std::vector<uint8_t> data) {
     j.data = std::move(data);
     queue_.push_back(&j);
   }
-  // Taken out of compress_streams' way: finish() skips a stream with a write_fn.
+  // Marked as taken: finish() skips a stream with a write_fn.
   dict->write_fn = write_flate_filter;
   start_workers();
   wake_.notify_one();
