@@ -31,63 +31,26 @@ struct Deflater {
 
 }  // namespace
 
-StreamCompressor::StreamCompressor(int jobs) : jobs_(std::max(jobs, 1)) {}
-
-StreamCompressor::~StreamCompressor() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = true;
-    queue_.clear();
-  }
-  wake_.notify_all();
-  for (std::thread& t : workers_) t.join();
-}
-
-void StreamCompressor::start_workers() {
-  if (!workers_.empty() || jobs_ < 2) return;
-  for (int t = 1; t < jobs_; ++t) workers_.emplace_back([this] { work(); });
-}
-
 void StreamCompressor::add(HPDF_Dict dict, std::vector<uint8_t> data) {
   if (data.size() < kMinSize) return;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    Job& j = all_.emplace_back();
-    j.dict = dict;
-    j.data = std::move(data);
-    queue_.push_back(&j);
-  }
+  Job& j = jobs_.emplace_back();
+  j.dict = dict;
+  j.data = std::move(data);
   // Marked as taken: finish() skips a stream with a write_fn.
   dict->write_fn = write_flate_filter;
-  start_workers();
-  wake_.notify_one();
-}
-
-bool StreamCompressor::run_one(std::unique_lock<std::mutex>& lock) {
-  if (queue_.empty()) return false;
-  Job* j = queue_.front();
-  queue_.pop_front();
-  lock.unlock();
-  thread_local Deflater deflater;
-  if (!deflater.c) {
-    j->failed = true;
-  } else {
-    j->packed.resize(libdeflate_zlib_compress_bound(deflater.c, j->data.size()));
-    const size_t n = libdeflate_zlib_compress(deflater.c, j->data.data(), j->data.size(), j->packed.data(),
-                                              j->packed.size());
-    j->failed = n == 0;
-    j->packed.resize(n);
-  }
-  std::vector<uint8_t>().swap(j->data);
-  lock.lock();
-  return true;
-}
-
-void StreamCompressor::work() {
-  std::unique_lock<std::mutex> lock(mutex_);
-  while (!stop_) {
-    if (!run_one(lock)) wake_.wait(lock);
-  }
+  queue_.submit([&j] {
+    thread_local Deflater deflater;
+    if (!deflater.c) {
+      j.failed = true;
+    } else {
+      j.packed.resize(libdeflate_zlib_compress_bound(deflater.c, j.data.size()));
+      const size_t n = libdeflate_zlib_compress(deflater.c, j.data.data(), j.data.size(), j.packed.data(),
+                                                j.packed.size());
+      j.failed = n == 0;
+      j.packed.resize(n);
+    }
+    std::vector<uint8_t>().swap(j.data);
+  });
 }
 
 void StreamCompressor::add(HPDF_Dict dict) {
@@ -119,24 +82,15 @@ void StreamCompressor::finish(HPDF_Doc pdf) {
   }
   std::stable_sort(rest.begin(), rest.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   for (const auto& r : rest) add(r.second);
-  // This thread works too, then waits for the jobs the workers are on.
-  {
-    std::unique_lock<std::mutex> lock(mutex_);
-    while (run_one(lock)) {
-    }
-    stop_ = true;
-  }
-  wake_.notify_all();
-  for (std::thread& t : workers_) t.join();
-  workers_.clear();
-  for (const Job& j : all_)
+  queue_.wait();
+  for (const Job& j : jobs_)
     if (j.failed) throw std::bad_alloc();
-  for (Job& j : all_) {
+  for (Job& j : jobs_) {
     HPDF_MemStream_FreeData(j.dict->stream);
     HPDF_Stream_Write(j.dict->stream, j.packed.data(), HPDF_UINT(j.packed.size()));
     std::vector<uint8_t>().swap(j.packed);
   }
-  all_.clear();
+  jobs_.clear();
 }
 
 }  // namespace relconv::pdf

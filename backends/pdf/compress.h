@@ -9,12 +9,11 @@
 
 #include <hpdf.h>
 
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <mutex>
-#include <thread>
 #include <vector>
+
+#include "convert/parallel.h"
 
 namespace relconv::pdf {
 
@@ -22,8 +21,7 @@ class StreamCompressor {
  public:
   // `jobs` threads in all, the caller's among them: with 1, nothing runs in the
   // background and finish() does all the work.
-  explicit StreamCompressor(int jobs);
-  ~StreamCompressor();
+  explicit StreamCompressor(int jobs) : queue_(size_t(std::max(jobs, 1))) {}
   StreamCompressor(const StreamCompressor&) = delete;
   StreamCompressor& operator=(const StreamCompressor&) = delete;
 
@@ -43,17 +41,8 @@ class StreamCompressor {
     std::vector<uint8_t> data, packed;
     bool failed = false;
   };
-  void start_workers();
-  void work();              // a worker: takes jobs until stopped
-  bool run_one(std::unique_lock<std::mutex>& lock);  // the next queued job, false if none
-
-  const int jobs_;
-  std::deque<Job> all_;        // every job, in the order added (a deque: stable addresses)
-  std::deque<Job*> queue_;     // the jobs not taken yet
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stop_ = false;
-  std::vector<std::thread> workers_;
+  std::deque<Job> jobs_;  // in the order added (a deque: their addresses stay)
+  TaskQueue queue_;       // after jobs_, which its tasks use
 };
 
 }  // namespace relconv::pdf

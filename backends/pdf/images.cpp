@@ -8,22 +8,43 @@
 
 namespace relconv::pdf {
 
-bool decode_png(const std::string& data, DecodedImage& out, std::string& error) {
-  png_image image{};
+namespace {
+
+// Reads the PNG's header into `image`; false with a reason when it is not a PNG libpng
+// reads, or one too large to embed.
+bool begin_png(const std::string& data, png_image& image, std::string& error) {
+  image = png_image{};
   image.version = PNG_IMAGE_VERSION;
   if (!png_image_begin_read_from_memory(&image, data.data(), data.size())) {
     error = image.message;
     return false;
   }
-  const bool color = image.format & PNG_FORMAT_FLAG_COLOR;
-  // Transparency from an alpha channel or a tRNS chunk (PNG_FORMAT_FLAG_ALPHA covers both).
-  const bool has_alpha = image.format & PNG_FORMAT_FLAG_ALPHA;
   if (image.width == 0 || image.height == 0 || image.width > 20000 || image.height > 20000 ||
       uint64_t(image.width) * image.height > 40'000'000u) {
     png_image_free(&image);
     error = "image is too large";
     return false;
   }
+  return true;
+}
+
+}  // namespace
+
+bool png_size(const std::string& data, int& width, int& height, std::string& error) {
+  png_image image;
+  if (!begin_png(data, image, error)) return false;
+  width = int(image.width);
+  height = int(image.height);
+  png_image_free(&image);
+  return true;
+}
+
+bool decode_png(const std::string& data, DecodedImage& out, std::string& error) {
+  png_image image;
+  if (!begin_png(data, image, error)) return false;
+  const bool color = image.format & PNG_FORMAT_FLAG_COLOR;
+  // Transparency from an alpha channel or a tRNS chunk (PNG_FORMAT_FLAG_ALPHA covers both).
+  const bool has_alpha = image.format & PNG_FORMAT_FLAG_ALPHA;
   const size_t n = size_t(image.width) * image.height;
   const size_t samples = color ? 3 : 1;
   out.width = int(image.width);

@@ -18,6 +18,11 @@ struct DecodedImage {
   std::vector<uint8_t> alpha;     // width * height, empty when fully opaque
 };
 
+// The pixel size from a PNG's header, which libpng has read; false with a reason in
+// `error` when it cannot (or the image is too large to embed). The data may still be
+// damaged further on: only decode_png knows.
+bool png_size(const std::string& data, int& width, int& height, std::string& error);
+
 // Decodes any PNG (palette, tRNS, gray, 16-bit, interlaced) to 8-bit samples. Returns
 // false with a reason in `error`.
 bool decode_png(const std::string& data, DecodedImage& out, std::string& error);

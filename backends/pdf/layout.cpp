@@ -59,8 +59,8 @@ Direction document_direction(const Metadata& meta) {
   return Direction::Auto;
 }
 
-Typesetter::Typesetter(const RenderContext& ctx, const Style& style, Fonts& fonts)
-    : ctx_(ctx), s_(style), fonts_(fonts) {
+Typesetter::Typesetter(const RenderContext& ctx, const Style& style, Fonts& fonts, const BrokenImages& broken)
+    : ctx_(ctx), s_(style), fonts_(fonts), broken_(broken), decoder_(size_t(std::max(ctx.options.jobs, 1))) {
   width_ = s_.page_width - s_.margin_left - s_.margin_right;
   height_ = s_.page_height - s_.margin_top - s_.margin_bottom;
   lang_ = ctx.doc.meta.language.empty() ? "en" : ctx.doc.meta.language;
@@ -331,16 +331,26 @@ Typesetter::LoadedImage Typesetter::load_image(const Inline& img) {
   } else {
     ResourceResult res = ctx_.resources.load_image(*chapter_, img.url, img.pos, ctx_.diag);
     if (res.status == ResourceStatus::Ok) {
-      const Resource& r = res.resource;
+      Resource& r = res.resource;
       std::string error;
       LayoutImage li;
       li.pos = img.pos;
       li.url = img.url;
       bool ok = false;
       if (r.media_type == "image/png") {
-        ok = decode_png(r.data, li.png, error);
-        li.width = li.png.width;
-        li.height = li.png.height;
+        auto known = broken_.find(key);
+        ok = known == broken_.end() && png_size(r.data, li.width, li.height, error);
+        if (known != broken_.end()) error = known->second;
+        if (ok) {
+          Decoding& d = decoding_.emplace_back();
+          d.key = key;
+          d.image = out_.images.size();
+          d.data = std::move(r.data);
+          decoder_.submit([&d] {
+            d.ok = decode_png(d.data, d.png, d.error);
+            std::string().swap(d.data);
+          });
+        }
       } else if (r.media_type == "image/jpeg") {
         ok = check_jpeg(r.data, li.width, li.height, error);
         if (ok) li.jpeg = r.data;
@@ -675,13 +685,34 @@ Layout Typesetter::run() {
     if (ctx_.options.toc) toc();
   }
   for (size_t i = 0; i < doc.chapters.size(); ++i) chapter(doc.chapters[i], i);
+  decoder_.wait();
+  for (Decoding& d : decoding_) {
+    if (d.ok) out_.images[d.image].png = std::move(d.png);
+    else found_broken_[d.key] = d.error;
+  }
+  decoding_.clear();
   return std::move(out_);
 }
 
 
 Layout typeset(const RenderContext& ctx, const Style& style, Fonts& fonts) {
-  Typesetter t(ctx, style, fonts);
-  return t.run();
+  // PNGs are laid out by the size in their header while they decode. One that turns out
+  // damaged (rare) must show its alt text instead, which changes the layout: the document
+  // is then laid out once more, knowing it, and only that run's messages are kept.
+  Diagnostics said;
+  const RenderContext first{ctx.doc, ctx.options, said, ctx.resources};
+  Typesetter::BrokenImages broken;
+  {
+    Typesetter t(first, style, fonts, broken);
+    Layout layout = t.run();
+    if (t.broken().empty()) {
+      ctx.diag.append(said);
+      return layout;
+    }
+    broken = t.broken();
+  }
+  Typesetter again(ctx, style, fonts, broken);
+  return again.run();
 }
 
 }  // namespace relconv::pdf

@@ -3,6 +3,7 @@
 // table.cpp (tables) and toc.cpp (the table of contents).
 #pragma once
 
+#include <deque>
 #include <map>
 #include <set>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "backends/pdf/layout.h"
 #include "backends/pdf/shape.h"
+#include "convert/parallel.h"
 
 namespace relconv::pdf {
 
@@ -69,10 +71,14 @@ struct SetText {
 
 class Typesetter {
  public:
-  Typesetter(const RenderContext& ctx, const Style& style, Fonts& fonts);
+  // PNGs that did not decode, by image key (load_image), with the reason: see typeset().
+  using BrokenImages = std::map<std::string, std::string>;
+  Typesetter(const RenderContext& ctx, const Style& style, Fonts& fonts, const BrokenImages& broken);
   ~Typesetter();
 
   Layout run();
+  // The PNGs of this run whose header was good but whose data was not.
+  const BrokenImages& broken() const { return found_broken_; }
 
  private:
   // --- inline text (lines.cpp)
@@ -172,6 +178,20 @@ class Typesetter {
   double pending_kern_ = 0;  // see add_text
 
   std::map<std::string, LoadedImage> images_;
+  // PNGs are decoded in the background while the text is set (run() waits for them at
+  // the end): their layout needs only the size in the header.
+  const BrokenImages& broken_;
+  BrokenImages found_broken_;
+  struct Decoding {
+    std::string key;
+    size_t image = 0;  // index in out_.images
+    std::string data;  // the file, until decoded
+    DecodedImage png;
+    std::string error;
+    bool ok = false;
+  };
+  std::deque<Decoding> decoding_;  // a deque: its addresses stay while tasks use them
+  TaskQueue decoder_;              // after decoding_, which its tasks use
 };
 
 bool image_only(const Inline& in);

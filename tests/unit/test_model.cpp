@@ -1,6 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <vector>
+
 #include "backend/backend.h"
+#include "convert/parallel.h"
 #include "doc/model.h"
 
 using namespace relconv;
@@ -99,4 +103,30 @@ TEST_CASE("the stand-ins for module backends say what the backends say") {
     CHECK(real->aliases() == s->aliases());
     CHECK(real->binary() == s->binary());
   }
+}
+
+TEST_CASE("TaskQueue runs every task once, on any number of threads, and wait() sees them done") {
+  for (size_t threads : {1, 2, 4}) {
+    CAPTURE(threads);
+    std::vector<int> slots(500, 0);
+    std::atomic<int> calls{0};
+    TaskQueue queue(threads);
+    for (size_t round = 0; round < 2; ++round) {  // usable again after wait()
+      for (size_t i = 0; i < slots.size(); ++i)
+        queue.submit([&slots, &calls, i] {
+          ++slots[i];
+          ++calls;
+        });
+      queue.wait();
+      CHECK(calls == int(slots.size() * (round + 1)));
+    }
+    for (int v : slots) CHECK(v == 2);
+  }
+  // Destroyed with tasks not started: they are dropped, the running ones finish.
+  std::atomic<int> ran{0};
+  {
+    TaskQueue queue(2);
+    for (int i = 0; i < 1000; ++i) queue.submit([&ran] { ++ran; });
+  }
+  CHECK(ran <= 1000);
 }

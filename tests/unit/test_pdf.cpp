@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -423,6 +424,49 @@ TEST_CASE("pdf: a missing image shows its alt text; an unsupported one warns") {
   std::string pdf = f.render();
   CHECK(f.diag.warning_count() >= 1);  // from the resource loader
   CHECK(pdf.size() > 1000);
+}
+
+TEST_CASE("pdf: a PNG damaged after its header shows its alt text, as one that cannot be read at all") {
+  // PNGs are laid out by their header's size while they decode in the background; one
+  // whose data turns out damaged makes the typesetter lay the document out again.
+  for (const char* name : {"truncated.png", "corrupt.png", "ok.png"}) {
+    for (int jobs : {1, 2}) {
+      CAPTURE(name);
+      CAPTURE(jobs);
+      Fixture f;
+      f.options.jobs = jobs;
+      Chapter& ch = f.chapter("Images");
+      ch.base_dir = std::string(RELCONV_SOURCE_DIR) + "/tests/fuzz/images";
+      Inline img;
+      img.kind = InlineKind::Image;
+      img.url = name;
+      img.children = {text("a diagram")};
+      ch.blocks.push_back(para({text("Before "), img, text(" after.")}));
+      ch.blocks.push_back(para({img}));  // the same image again: one warning for both
+      RenderContext ctx{f.doc, f.options, f.diag, f.resources};
+      pdf::Style style;
+      pdf::Fonts fonts(style, f.resources, "en");
+      const pdf::Layout layout = pdf::typeset(ctx, style, fonts);
+      const std::string dump = pdf::dump_layout(layout, fonts);
+      const bool ok = std::string(name) == "ok.png";
+      CHECK(layout.images.size() == (ok ? 1u : 0u));
+      CHECK((dump.find("image x=") != std::string::npos) == ok);
+      // The alt text, drawn: in a visible text op (the dump's op line, then its glyphs and
+      // text lines), not only in the invisible layer over an image.
+      bool alt_visible = false;
+      std::istringstream lines(dump);
+      std::string line, op_line;
+      while (std::getline(lines, line)) {
+        if (line.find("text x=") != std::string::npos) op_line = line;
+        if (line.find("text \"") != std::string::npos && line.find("diagram") != std::string::npos &&
+            op_line.find("invisible") == std::string::npos)
+          alt_visible = true;
+      }
+      CHECK(alt_visible == !ok);
+      REQUIRE(f.diag.warning_count() == (ok ? 0u : 1u));
+      if (!ok) CHECK(f.diag.all()[0].message.find("its alt text is shown instead") != std::string::npos);
+    }
+  }
 }
 
 TEST_CASE("pdf: style files overlay the defaults and report unknown keys with positions") {
