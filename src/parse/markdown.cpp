@@ -35,6 +35,7 @@
 
 #include "io/modules.h"
 #include "parse/cmark_arena.h"
+#include "parse/definitions.h"
 #include "parse/front_matter.h"
 #include "parse/html.h"
 #include "parse/inlines.h"
@@ -705,6 +706,8 @@ Chapter parse_markdown(std::string_view bytes, const std::string& name, const st
   conv.tree_in_arena(arena.has_value());
   conv.document(root, chapter);
   if (!arena) cmark_node_free(root);
+  detail::read_definition_lists(chapter.blocks);
+  for (Footnote& fn : chapter.footnotes) detail::read_definition_lists(fn.blocks);
   return chapter;
 }
 

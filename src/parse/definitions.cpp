@@ -1,0 +1,125 @@
+// Definition lists (see definitions.h).
+#include "parse/definitions.h"
+
+namespace relconv::detail {
+
+namespace {
+
+using Line = std::vector<Inline>;
+
+// The paragraph's lines, split at its soft and hard breaks.
+std::vector<Line> lines_of(const std::vector<Inline>& inlines) {
+  std::vector<Line> lines(1);
+  for (const Inline& in : inlines) {
+    if (in.kind == InlineKind::SoftBreak || in.kind == InlineKind::HardBreak)
+      lines.emplace_back();
+    else
+      lines.back().push_back(in);
+  }
+  return lines;
+}
+
+// Whether a line starts with `:` and white space (or is a lone `:` with text after it).
+bool opens_definition(const Line& line) {
+  if (line.empty() || line[0].kind != InlineKind::Text) return false;
+  const std::string& t = line[0].literal;
+  if (t.empty() || t[0] != ':') return false;
+  if (t.size() == 1) return line.size() > 1;
+  return t[1] == ' ' || t[1] == '\t';
+}
+
+// The line less its `: `.
+Line definition_text(Line line) {
+  std::string& t = line[0].literal;
+  size_t from = t.find_first_not_of(" \t", 1);
+  if (from == std::string::npos) {
+    line.erase(line.begin());
+  } else {
+    t.erase(0, from);
+    line[0].pos.col += static_cast<uint32_t>(from);
+  }
+  return line;
+}
+
+// Lines from `first` on as definitions: each `: ` line opens one, the others continue it
+// (joined by the soft break they had).
+void add_definitions(const std::vector<Line>& lines, size_t first, const SourcePos& pos, DefinitionItem& item) {
+  Block* para = nullptr;
+  for (size_t k = first; k < lines.size(); ++k) {
+    if (opens_definition(lines[k]) || !para) {
+      Block p;
+      p.kind = BlockKind::Paragraph;
+      p.pos = lines[k].empty() ? pos : lines[k][0].pos;
+      p.inlines = opens_definition(lines[k]) ? definition_text(lines[k]) : lines[k];
+      item.definitions.push_back({std::move(p)});
+      para = &item.definitions.back().back();
+    } else {
+      Inline brk;
+      brk.kind = InlineKind::SoftBreak;
+      para->inlines.push_back(brk);
+      para->inlines.insert(para->inlines.end(), lines[k].begin(), lines[k].end());
+    }
+  }
+  // A definition that was only `:` has no text: leave it out.
+  for (size_t d = item.definitions.size(); d-- > 0;)
+    if (item.definitions[d].back().inlines.empty()) item.definitions.erase(item.definitions.begin() + static_cast<long>(d));
+}
+
+void recurse(Block& b) {
+  read_definition_lists(b.children);
+  for (ListItem& item : b.items) read_definition_lists(item.blocks);
+  for (DefinitionItem& item : b.definitions)
+    for (auto& def : item.definitions) read_definition_lists(def);
+}
+
+}  // namespace
+
+void read_definition_lists(std::vector<Block>& blocks) {
+  for (Block& b : blocks) recurse(b);
+  std::vector<Block> out;
+  out.reserve(blocks.size());
+  bool open_list = false;  // out.back() is a definition list made here
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    Block& b = blocks[i];
+    if (b.kind != BlockKind::Paragraph) {
+      out.push_back(std::move(b));
+      open_list = false;
+      continue;
+    }
+    std::vector<Line> lines = lines_of(b.inlines);
+    DefinitionItem item;
+    item.pos = b.pos;
+    bool made = false;
+    if (lines.size() > 1 && !opens_definition(lines[0]) && opens_definition(lines[1])) {
+      item.term = lines[0];
+      add_definitions(lines, 1, b.pos, item);
+      made = true;
+    } else if (lines.size() == 1 && !opens_definition(lines[0]) && i + 1 < blocks.size() &&
+               blocks[i + 1].kind == BlockKind::Paragraph && opens_definition(lines_of(blocks[i + 1].inlines)[0])) {
+      item.term = lines[0];
+      ++i;
+      add_definitions(lines_of(blocks[i].inlines), 0, blocks[i].pos, item);
+      made = true;
+    } else if (open_list && opens_definition(lines[0])) {
+      // `: another definition` after a blank line: the same term's.
+      add_definitions(lines, 0, b.pos, out.back().definitions.back());
+      continue;
+    }
+    if (!made) {
+      out.push_back(std::move(b));
+      open_list = false;
+      continue;
+    }
+    if (!open_list) {
+      Block list;
+      list.kind = BlockKind::DefinitionList;
+      list.pos = b.pos;
+      out.push_back(std::move(list));
+      open_list = true;
+    }
+    out.back().definitions.push_back(std::move(item));
+  }
+  blocks = std::move(out);
+}
+
+}  // namespace relconv::detail
