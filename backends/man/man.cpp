@@ -311,6 +311,7 @@ class Page {
   void section_heading(const std::string& macro_name, const std::vector<Inline>& text);
   void paragraph(const Block& b);
   bool option_paragraph(const std::vector<Block>& list, size_t& i);
+  bool option_heading(const Block& b, int level);
   void name_paragraph(const Block& b);
   void code_block(const std::string& literal);
   void list_block(const Block& b);
@@ -336,6 +337,7 @@ class Page {
   std::set<const Block*> demoted_;        // top-level headings written as .SS (plan_sections)
   bool source_has_name_ = false;          // the page's first section is NAME
   bool upper_sections_ = false;           // .SH headings in capitals (a page, not a book)
+  bool option_body_ = false;              // in the text under an option heading (.IP, not .PP)
   int shift_ = 0;               // heading level - shift_: 1 = .SH, 2 = .SS, deeper = bold
   bool in_link_ = false;
   bool tight_ = false;          // .PD 0 is in effect
@@ -602,7 +604,7 @@ void Page::link(const Inline& in, bool plain) {
 // something other than a heading or list tag came before.
 void Page::begin_block() {
   flush();
-  if (!at_start_) write_line(".PP");
+  if (!at_start_) write_line(option_body_ ? ".IP" : ".PP");
   at_start_ = false;
 }
 
@@ -678,6 +680,7 @@ void Page::block(const std::vector<Block>& list, size_t& i) {
 // set bold themselves, so fonts inside are relative to bold.
 void Page::section_heading(const std::string& macro_name, const std::vector<Inline>& text) {
   flush();
+  option_body_ = false;
   std::string upper = upper_ascii(plain_text(text));
   set_base_font(kBold);
   if (macro_name == ".SH" && upper_sections_) {
@@ -725,6 +728,8 @@ void Page::heading(const Block& b) {
   if (plain_text(b.inlines).empty()) return;
   int level = b.level - shift_;
   if (level <= 1 && demoted_.count(&b)) level = 2;
+  option_body_ = false;
+  if (level >= 2 && option_heading(b, level)) return;
   if (level <= 1) {
     section_heading(".SH", b.inlines);
   } else if (level == 2) {
@@ -739,6 +744,32 @@ void Page::heading(const Block& b) {
     write_line(".br");
     at_start_ = true;
   }
+}
+
+// go-md2man sources give each option a heading (podman's `#### **--archive**, **-a**`)
+// and its text after it; go-md2man sets the option off as a tag, and so does this: .TP
+// with the heading as its tag, the paragraphs up to the next heading indented under it
+// (.IP instead of .PP, see begin_block). A heading below .SS level that starts with an
+// option, or a .SS one in an options section, is such a heading.
+bool Page::option_heading(const Block& b, int level) {
+  if (b.inlines.empty()) return false;
+  const Inline& first = b.inlines.front();
+  if (first.kind != InlineKind::Strong && first.kind != InlineKind::Code && first.kind != InlineKind::Emph &&
+      first.kind != InlineKind::Text)
+    return false;
+  std::string text = first.kind == InlineKind::Code || first.kind == InlineKind::Text ? first.literal
+                                                                                         : plain_text(first.children);
+  if (!looks_like_option(text)) return false;
+  bool option_section = section_ == "OPTIONS" || section_.find("OPTIONS") != std::string::npos ||
+                        section_ == "COMMANDS";
+  if (level == 2 && !option_section) return false;
+  flush();
+  write_line(".TP");
+  inlines(b.inlines, /*plain=*/true);
+  flush_tag();
+  at_start_ = true;
+  option_body_ = true;
+  return true;
 }
 
 void Page::paragraph(const Block& b) {
@@ -816,8 +847,11 @@ void Page::name_paragraph(const Block& b) {
 // tab stops are every half inch, not every 8 characters. An empty line is `\&`: mandoc
 // accepts blank lines in no-fill mode, but a page without blank lines is simpler to check.
 void Page::code_block(const std::string& literal) {
+  // Under an option heading the .IP indent is the example's (an .RS right after .IP
+  // leaves the .IP empty: mandoc "skipping paragraph macro").
+  bool indented = !option_body_;
   begin_block();
-  write_line(".RS 4");
+  if (indented) write_line(".RS 4");
   write_line(".EX");
   size_t start = 0;
   std::string text = literal;
@@ -850,11 +884,12 @@ void Page::code_block(const std::string& literal) {
     start = end + 1;
   }
   write_line(".EE");
-  write_line(".RE");
+  if (indented) write_line(".RE");
 }
 
 void Page::list_block(const Block& b) {
   flush();
+  option_body_ = false;  // a list's .IP sets its own indent
   bool any_task = false;
   for (const ListItem& item : b.items) any_task |= item.task != TaskState::None;
   int width = 2;
