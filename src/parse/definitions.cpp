@@ -122,4 +122,87 @@ void read_definition_lists(std::vector<Block>& blocks) {
   blocks = std::move(out);
 }
 
+namespace {
+
+// The first line of an item's first paragraph, when it ends in `:` after code or bold
+// text: how many inlines it has (the `:` removed from the last), else 0.
+size_t ronn_term_length(const ListItem& item) {
+  if (item.blocks.empty() || item.blocks[0].kind != BlockKind::Paragraph) return 0;
+  const std::vector<Inline>& in = item.blocks[0].inlines;
+  size_t end = 0;
+  bool marked = false;
+  while (end < in.size() && in[end].kind != InlineKind::SoftBreak && in[end].kind != InlineKind::HardBreak) {
+    marked |= in[end].kind == InlineKind::Code || in[end].kind == InlineKind::Strong ||
+              in[end].kind == InlineKind::Emph;
+    ++end;
+  }
+  if (!marked || end == 0 || in[end - 1].kind != InlineKind::Text) return 0;
+  std::string t = in[end - 1].literal;
+  while (!t.empty() && t.back() == ' ') t.pop_back();
+  return !t.empty() && t.back() == ':' ? end : 0;
+}
+
+void ronn_text(std::vector<Inline>& inlines) {
+  for (Inline& in : inlines) {
+    ronn_text(in.children);
+    if (in.kind != InlineKind::Text) continue;
+    // `[NAME][]` -> `NAME`
+    std::string& t = in.literal;
+    size_t at = 0;
+    while ((at = t.find("][]", at)) != std::string::npos) {
+      size_t open = t.rfind('[', at);
+      if (open == std::string::npos || t.find(']', open) != at || at == open + 1) {
+        at += 3;
+        continue;
+      }
+      t.erase(at, 3);
+      t.erase(open, 1);
+      at = open;
+    }
+  }
+}
+
+}  // namespace
+
+void read_ronn_conventions(std::vector<Block>& blocks) {
+  for (Block& b : blocks) {
+    read_ronn_conventions(b.children);
+    for (ListItem& item : b.items) read_ronn_conventions(item.blocks);
+    for (DefinitionItem& item : b.definitions)
+      for (auto& def : item.definitions) read_ronn_conventions(def);
+    ronn_text(b.inlines);
+    for (DefinitionItem& item : b.definitions) ronn_text(item.term);
+    if (b.kind != BlockKind::List || b.list.ordered || b.items.empty()) continue;
+    bool all = true;
+    for (const ListItem& item : b.items) all &= ronn_term_length(item) > 0;
+    if (!all) continue;
+    Block list;
+    list.kind = BlockKind::DefinitionList;
+    list.pos = b.pos;
+    for (ListItem& item : b.items) {
+      size_t n = ronn_term_length(item);
+      std::vector<Inline>& in = item.blocks[0].inlines;
+      DefinitionItem d;
+      d.pos = item.pos;
+      d.term.assign(in.begin(), in.begin() + static_cast<long>(n));
+      std::string& last = d.term.back().literal;
+      while (!last.empty() && last.back() == ' ') last.pop_back();
+      last.pop_back();  // the ':'
+      while (!last.empty() && last.back() == ' ') last.pop_back();
+      if (last.empty()) d.term.pop_back();
+      std::vector<Block> def;
+      if (n + 1 < in.size()) {
+        Block p = item.blocks[0];
+        p.inlines.assign(in.begin() + static_cast<long>(n) + 1, in.end());
+        p.pos = p.inlines.front().pos;
+        def.push_back(std::move(p));
+      }
+      for (size_t k = 1; k < item.blocks.size(); ++k) def.push_back(std::move(item.blocks[k]));
+      if (!def.empty()) d.definitions.push_back(std::move(def));
+      list.definitions.push_back(std::move(d));
+    }
+    b = std::move(list);
+  }
+}
+
 }  // namespace relconv::detail

@@ -21,4 +21,12 @@ namespace relconv::detail {
 // Rewrites `blocks` (and every list of blocks inside them) in place.
 void read_definition_lists(std::vector<Block>& blocks);
 
+// ronn's conventions, for .ronn files and sources with a ronn header:
+// - a bullet list whose every item starts with a line that ends in `:` after code or
+//   bold text (``* `--force`, `--redownload`:`` then the text) is a definition list, the
+//   line less its `:` the term, as ronn makes it tagged paragraphs;
+// - a reference to a section, `[CONSERVATIVE UPDATING][]`, left as text by cmark-gfm
+//   (there is no link definition), shows as the section's name.
+void read_ronn_conventions(std::vector<Block>& blocks);
+
 }  // namespace relconv::detail

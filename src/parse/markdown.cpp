@@ -689,7 +689,8 @@ Chapter parse_markdown(std::string_view bytes, const std::string& name, const st
   uint32_t body_line = fm.body_line;
   // Title lines of man-page dialects (pandoc, go-md2man, ronn: parse/title.h), then the
   // page name and section from a file name like `podman-run.1.md`.
-  size_t skip = detail::read_title_lines(body, file, body_line, chapter.meta, diag);
+  bool ronn = name.size() > 5 && name.compare(name.size() - 5, 5, ".ronn") == 0;
+  size_t skip = detail::read_title_lines(body, file, body_line, chapter.meta, diag, &ronn);
   body.remove_prefix(skip);
   detail::name_from_file_name(name, file, chapter.meta, diag);
 
@@ -707,6 +708,7 @@ Chapter parse_markdown(std::string_view bytes, const std::string& name, const st
   conv.document(root, chapter);
   if (!arena) cmark_node_free(root);
   detail::read_definition_lists(chapter.blocks);
+  if (ronn) detail::read_ronn_conventions(chapter.blocks);
   for (Footnote& fn : chapter.footnotes) detail::read_definition_lists(fn.blocks);
   return chapter;
 }

@@ -316,7 +316,7 @@ std::string normalize_date(const std::string& text) {
 }
 
 size_t read_title_lines(std::string_view body, const std::string* file, uint32_t& line, Metadata& meta,
-                        Diagnostics& diag) {
+                        Diagnostics& diag, bool* ronn) {
   if (!body.empty() && body[0] == '%') return percent_block(body, line, meta);
   // Blank lines before a header are skipped with it.
   size_t pos = 0;
@@ -334,6 +334,7 @@ size_t read_title_lines(std::string_view body, const std::string* file, uint32_t
     // `# name(1) -- description` (ronn) or `# name "1" "date" "source"` (buildah).
     std::string heading = trim(std::string_view(text).substr(2));
     if (ronn_header(heading, meta)) {
+      if (ronn) *ronn = true;
       line += blank + 1;
       return first.end;
     }
@@ -352,6 +353,7 @@ size_t read_title_lines(std::string_view body, const std::string* file, uint32_t
   if (first.end < body.size()) {
     Line under = line_at(body, first.end);
     if (is_underline(under.text) && ronn_header(text, meta)) {
+      if (ronn) *ronn = true;
       line += blank + 2;
       return under.end;
     }

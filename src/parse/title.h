@@ -25,8 +25,9 @@ namespace relconv::detail {
 // Reads the title lines at the start of `body` into `meta`, returns how many bytes they
 // take (0 when there are none) and adds the lines they take to `line` (the 1-based line
 // of the body's start in the file).
+// `ronn` is set when the header is ronn's.
 size_t read_title_lines(std::string_view body, const std::string* file, uint32_t& line, Metadata& meta,
-                        Diagnostics& diag);
+                        Diagnostics& diag, bool* ronn = nullptr);
 
 // The page name and section from a file name like `podman-run.1.md`, when `meta` has
 // none; a section that differs from the one the source gives is a warning.
