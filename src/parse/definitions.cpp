@@ -142,6 +142,35 @@ size_t ronn_term_length(const ListItem& item) {
   return !t.empty() && t.back() == ':' ? end : 0;
 }
 
+// `` `-I` <paths>: Specify… `` on one line (the raw-HTML reading of `<paths>` joins the
+// line after it): the term ends at the first `: ` after code or bold text, so it is split
+// there into the term's line and the text's.
+void split_term_line(ListItem& item) {
+  if (item.blocks.empty() || item.blocks[0].kind != BlockKind::Paragraph) return;
+  std::vector<Inline>& in = item.blocks[0].inlines;
+  bool marked = false;
+  for (size_t j = 0; j < in.size(); ++j) {
+    const Inline& x = in[j];
+    if (x.kind == InlineKind::SoftBreak || x.kind == InlineKind::HardBreak) return;
+    if (x.kind == InlineKind::Code || x.kind == InlineKind::Strong || x.kind == InlineKind::Emph) marked = true;
+    if (x.kind != InlineKind::Text || !marked) continue;
+    size_t colon = x.literal.find(": ");
+    if (colon == std::string::npos) continue;
+    size_t text = x.literal.find_first_not_of(' ', colon + 1);
+    if (text == std::string::npos && j + 1 == in.size()) return;  // nothing after the term
+    Inline rest = x;
+    rest.literal = text == std::string::npos ? "" : x.literal.substr(text);
+    Inline brk;
+    brk.kind = InlineKind::SoftBreak;
+    in[j].literal.resize(colon + 1);
+    if (rest.literal.empty())
+      in.insert(in.begin() + static_cast<long>(j) + 1, brk);
+    else
+      in.insert(in.begin() + static_cast<long>(j) + 1, {brk, rest});
+    return;
+  }
+}
+
 void ronn_text(std::vector<Inline>& inlines) {
   for (Inline& in : inlines) {
     ronn_text(in.children);
@@ -174,7 +203,10 @@ void read_ronn_conventions(std::vector<Block>& blocks) {
     for (DefinitionItem& item : b.definitions) ronn_text(item.term);
     if (b.kind != BlockKind::List || b.list.ordered || b.items.empty()) continue;
     bool all = true;
-    for (const ListItem& item : b.items) all &= ronn_term_length(item) > 0;
+    for (ListItem& item : b.items) {
+      if (ronn_term_length(item) == 0) split_term_line(item);
+      all &= ronn_term_length(item) > 0;
+    }
     if (!all) continue;
     Block list;
     list.kind = BlockKind::DefinitionList;
