@@ -13,7 +13,7 @@ build_pkgs=(g++ clang libclang-rt-14-dev cmake ninja-build pkg-config make
   fonts-noto-core fonts-noto-cjk fonts-symbola)
 # Tests: third-party validators and readers of what relconv writes.
 test_pkgs=(epubcheck default-jre-headless qpdf poppler-utils mandoc groff groff-base man-db python3 cmark-gfm bsdextrautils
-  unzip libxml2-utils python3-fonttools python3-pikepdf mupdf-tools fontconfig)
+  unzip libxml2-utils python3-fonttools python3-pikepdf mupdf-tools fontconfig go-md2man ronn)
 # Optional extras by flag: --bench adds the tools the benchmark compares against. --fuzz is
 # kept for old scripts and adds nothing: clang is in the default set now.
 extra_pkgs=()

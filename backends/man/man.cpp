@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <functional>
 #include <set>
 
 #include <utf8proc.h>
@@ -132,13 +133,26 @@ std::string name_from_title(const std::string& title) {
 }
 
 // "2024-06-07T10:00:00Z" -> "2024-06-07". groff_man(7) recommends ISO 8601 dates in .TH
-// and mandoc accepts them without a message; anything else is kept as written.
+// and mandoc accepts them without a message. A month without a day ("2014-06", from
+// "JUNE 2014") is written "June 2014": no form of it is one mandoc parses, and that is how
+// such pages print it. A date the parser could not read is kept as written.
 std::string page_date(const Metadata& meta, int64_t source_date_epoch) {
+  static const char* months[] = {"January", "February", "March", "April", "May", "June", "July",
+                                 "August", "September", "October", "November", "December"};
   std::string d = !meta.updated.empty() ? meta.updated : meta.date;
-  if (d.size() >= 10 && std::isdigit(static_cast<unsigned char>(d[0])) && d[4] == '-' &&
-      d[7] == '-')
+  auto digits = [&](size_t from, size_t n) {
+    for (size_t k = from; k < from + n; ++k)
+      if (k >= d.size() || !std::isdigit(static_cast<unsigned char>(d[k]))) return false;
+    return true;
+  };
+  if (d.size() >= 10 && digits(0, 4) && d[4] == '-' && digits(5, 2) && d[7] == '-')
     return d.substr(0, 10);
+  if (d.size() == 7 && digits(0, 4) && d[4] == '-' && digits(5, 2)) {
+    int m = std::atoi(d.c_str() + 5);
+    if (m >= 1 && m <= 12) return std::string(months[m - 1]) + " " + d.substr(0, 4);
+  }
   if (!d.empty()) return d;
+  if (!meta.date_text.empty()) return meta.date_text;
   if (source_date_epoch >= 0) {
     std::time_t t = static_cast<std::time_t>(source_date_epoch);
     std::tm tm{};
@@ -297,6 +311,7 @@ class Page {
   void section_heading(const std::string& macro_name, const std::vector<Inline>& text);
   void paragraph(const Block& b);
   bool option_paragraph(const std::vector<Block>& list, size_t& i);
+  bool option_heading(const Block& b, int level);
   void name_paragraph(const Block& b);
   void code_block(const std::string& literal);
   void list_block(const Block& b);
@@ -306,6 +321,8 @@ class Page {
   void table(const Block& b);
   std::string table_cell(const TableCell& cell, bool bold, int max_width);
   void footnotes(const Chapter& ch, bool as_subsection);
+  void plan_sections(const std::vector<Block>& list);
+  void authors(const Metadata& meta);
   void chapter_body(const Chapter& ch, size_t first);
 
   std::string header();
@@ -316,6 +333,11 @@ class Page {
   bool has_table_ = false;
   bool at_start_ = true;        // no .PP needed before the next block
   std::string section_;         // the current .SH, in capitals
+  std::set<std::string> sections_;        // every .SH written, in capitals
+  std::set<const Block*> demoted_;        // top-level headings written as .SS (plan_sections)
+  bool source_has_name_ = false;          // the page's first section is NAME
+  bool upper_sections_ = false;           // .SH headings in capitals (a page, not a book)
+  bool option_body_ = false;              // in the text under an option heading (.IP, not .PP)
   int shift_ = 0;               // heading level - shift_: 1 = .SH, 2 = .SS, deeper = bold
   bool in_link_ = false;
   bool tight_ = false;          // .PD 0 is in effect
@@ -582,7 +604,7 @@ void Page::link(const Inline& in, bool plain) {
 // something other than a heading or list tag came before.
 void Page::begin_block() {
   flush();
-  if (!at_start_) write_line(".PP");
+  if (!at_start_) write_line(option_body_ ? ".IP" : ".PP");
   at_start_ = false;
 }
 
@@ -658,9 +680,22 @@ void Page::block(const std::vector<Block>& list, size_t& i) {
 // set bold themselves, so fonts inside are relative to bold.
 void Page::section_heading(const std::string& macro_name, const std::vector<Inline>& text) {
   flush();
+  option_body_ = false;
   std::string upper = upper_ascii(plain_text(text));
   set_base_font(kBold);
-  if (macro_name == ".SH" && is_standard_section(upper)) {
+  if (macro_name == ".SH" && upper_sections_) {
+    // Section names are capitals (man-pages(7)): `## Options` is OPTIONS. Fonts stay;
+    // code keeps its case (`--output` is not `--OUTPUT`).
+    std::vector<Inline> upper_text = text;
+    std::function<void(std::vector<Inline>&)> raise = [&](std::vector<Inline>& list) {
+      for (Inline& in : list) {
+        if (in.kind == InlineKind::Text) in.literal = upper_all(in.literal);
+        raise(in.children);
+      }
+    };
+    raise(upper_text);
+    inlines(upper_text, /*plain=*/true);
+  } else if (macro_name == ".SH" && is_standard_section(upper)) {
     put(escape(upper, TextMode::Prose, &used_));
   } else {
     inlines(text, /*plain=*/true);
@@ -680,7 +715,10 @@ void Page::section_heading(const std::string& macro_name, const std::vector<Inli
   buf_.clear();
   set_base_font(kRoman);
   write_line(line);
-  if (macro_name == ".SH") section_ = upper;
+  if (macro_name == ".SH") {
+    section_ = upper;
+    sections_.insert(upper);
+  }
   at_start_ = true;
 }
 
@@ -689,6 +727,9 @@ void Page::heading(const Block& b) {
   // warning and shows nothing, so such headings are left out.
   if (plain_text(b.inlines).empty()) return;
   int level = b.level - shift_;
+  if (level <= 1 && demoted_.count(&b)) level = 2;
+  option_body_ = false;
+  if (level >= 2 && option_heading(b, level)) return;
   if (level <= 1) {
     section_heading(".SH", b.inlines);
   } else if (level == 2) {
@@ -703,6 +744,32 @@ void Page::heading(const Block& b) {
     write_line(".br");
     at_start_ = true;
   }
+}
+
+// go-md2man sources give each option a heading (podman's `#### **--archive**, **-a**`)
+// and its text after it; go-md2man sets the option off as a tag, and so does this: .TP
+// with the heading as its tag, the paragraphs up to the next heading indented under it
+// (.IP instead of .PP, see begin_block). A heading below .SS level that starts with an
+// option, or a .SS one in an options section, is such a heading.
+bool Page::option_heading(const Block& b, int level) {
+  if (b.inlines.empty()) return false;
+  const Inline& first = b.inlines.front();
+  if (first.kind != InlineKind::Strong && first.kind != InlineKind::Code && first.kind != InlineKind::Emph &&
+      first.kind != InlineKind::Text)
+    return false;
+  std::string text = first.kind == InlineKind::Code || first.kind == InlineKind::Text ? first.literal
+                                                                                         : plain_text(first.children);
+  if (!looks_like_option(text)) return false;
+  bool option_section = section_ == "OPTIONS" || section_.find("OPTIONS") != std::string::npos ||
+                        section_ == "COMMANDS";
+  if (level == 2 && !option_section) return false;
+  flush();
+  write_line(".TP");
+  inlines(b.inlines, /*plain=*/true);
+  flush_tag();
+  at_start_ = true;
+  option_body_ = true;
+  return true;
 }
 
 void Page::paragraph(const Block& b) {
@@ -780,8 +847,11 @@ void Page::name_paragraph(const Block& b) {
 // tab stops are every half inch, not every 8 characters. An empty line is `\&`: mandoc
 // accepts blank lines in no-fill mode, but a page without blank lines is simpler to check.
 void Page::code_block(const std::string& literal) {
+  // Under an option heading the .IP indent is the example's (an .RS right after .IP
+  // leaves the .IP empty: mandoc "skipping paragraph macro").
+  bool indented = !option_body_;
   begin_block();
-  write_line(".RS 4");
+  if (indented) write_line(".RS 4");
   write_line(".EX");
   size_t start = 0;
   std::string text = literal;
@@ -814,11 +884,12 @@ void Page::code_block(const std::string& literal) {
     start = end + 1;
   }
   write_line(".EE");
-  write_line(".RE");
+  if (indented) write_line(".RE");
 }
 
 void Page::list_block(const Block& b) {
   flush();
+  option_body_ = false;  // a list's .IP sets its own indent
   bool any_task = false;
   for (const ListItem& item : b.items) any_task |= item.task != TaskState::None;
   int width = 2;
@@ -1064,6 +1135,53 @@ int min_heading_level(const std::vector<Block>& list, size_t first) {
   return min;
 }
 
+// Which top-level headings of a page are sections (.SH). The source's NAME section counts
+// only as its first section: npm's pages document package.json fields under headings
+// like `### name` and `### bugs`, at the level of their real sections. A heading written
+// all in lower case among capitalised ones is such a sub-heading, and so is a NAME
+// heading anywhere but first: they become .SS, so whatis reads the right NAME line and
+// the page has each standard section once.
+void Page::plan_sections(const std::vector<Block>& list) {
+  std::vector<const Block*> top;
+  for (const Block& b : list)
+    if (b.kind == BlockKind::Heading && b.level - shift_ <= 1 && !plain_text(b.inlines).empty())
+      top.push_back(&b);
+  auto has_upper = [](const std::string& t) {
+    for (char c : t)
+      if (c >= 'A' && c <= 'Z') return true;
+    return false;
+  };
+  auto has_letter = [](const std::string& t) {
+    for (char c : t)
+      if (std::isalpha(static_cast<unsigned char>(c))) return true;
+    return false;
+  };
+  bool any_capitalised = false;
+  for (const Block* b : top) any_capitalised |= has_upper(plain_text(b->inlines));
+  source_has_name_ = !top.empty() && upper_ascii(plain_text(top.front()->inlines)) == "NAME";
+  for (size_t k = 0; k < top.size(); ++k) {
+    std::string text = plain_text(top[k]->inlines);
+    bool lower_only = has_letter(text) && !has_upper(text);
+    if ((any_capitalised && lower_only) || (k > 0 && upper_ascii(text) == "NAME")) demoted_.insert(top[k]);
+  }
+}
+
+// Authors from the front matter or a title block, when the page has no AUTHORS section of
+// its own: man pages name theirs at the end (man-pages(7) "AUTHORS").
+void Page::authors(const Metadata& meta) {
+  if (meta.authors.empty() || sections_.count("AUTHORS") || sections_.count("AUTHOR")) return;
+  flush();
+  write_line(".SH AUTHORS");
+  section_ = "AUTHORS";
+  at_start_ = true;
+  for (size_t k = 0; k < meta.authors.size(); ++k) {
+    if (k > 0) macro(".br");
+    put(escape(meta.authors[k], TextMode::Prose, &used_));
+  }
+  flush();
+  at_start_ = false;
+}
+
 void Page::chapter_body(const Chapter& ch, size_t first) {
   for (size_t i = first; i < ch.blocks.size();) block(ch.blocks, i);
 }
@@ -1076,17 +1194,15 @@ std::string Page::render() {
 
   if (!doc.is_book() && !doc.chapters.empty()) {
     const Chapter& ch = doc.chapters.front();
-    // (A pandoc title block, `% name(section)`, is read by the parser into the metadata.)
+    // (Title lines of every dialect are read by the parser into the metadata.)
     size_t first = 0;
     // Headings are shifted so that the highest level used is .SH: a post written with
     // `##` sections reads the same as one written with `#`.
     int min = min_heading_level(ch.blocks, first);
     shift_ = min <= 6 ? min - 1 : 0;
-    bool has_name = false;
-    for (size_t i = first; i < ch.blocks.size(); ++i)
-      if (ch.blocks[i].kind == BlockKind::Heading && ch.blocks[i].level - shift_ == 1 &&
-          upper_ascii(plain_text(ch.blocks[i].inlines)) == "NAME")
-        has_name = true;
+    upper_sections_ = true;
+    plan_sections(ch.blocks);
+    bool has_name = source_has_name_;
     size_t body = first;
     while (body < ch.blocks.size() && ch.blocks[body].kind == BlockKind::Heading &&
            plain_text(ch.blocks[body].inlines).empty())
@@ -1094,26 +1210,33 @@ std::string Page::render() {
     if (!has_name) {
       write_line(".SH NAME");
       section_ = "NAME";
-      std::string summary = meta.description;
-      // The NAME line should be one short line for whatis(1); a post's description is
-      // often its cut-off first paragraph ("..."), and then the title says it better.
+      sections_.insert("NAME");
+      // A man-page source (it names its page or section) summarises itself in its
+      // description; a post is known by its title, and its description is often its
+      // cut-off first paragraph ("...").
+      bool man_source = !meta.man_name.empty() || !meta.man_section.empty();
+      std::string summary = man_source ? meta.description : meta.title;
       if (summary.empty() || summary.size() > 100 ||
           (summary.size() >= 3 && summary.compare(summary.size() - 3, 3, "...") == 0))
         summary = meta.title.empty() ? name : meta.title;
+      if (man_source && summary == meta.title && !meta.description.empty() && meta.description.size() <= 100)
+        summary = meta.description;
       put(escape(name, TextMode::Code, &used_));
       put(" \\- ");
       put(escape(summary, TextMode::Prose, &used_));
       flush();
       bool starts_with_section = body < ch.blocks.size() &&
                                  ch.blocks[body].kind == BlockKind::Heading &&
-                                 ch.blocks[body].level - shift_ == 1;
+                                 ch.blocks[body].level - shift_ == 1 && !demoted_.count(&ch.blocks[body]);
       if (!starts_with_section) {
         write_line(".SH DESCRIPTION");
         section_ = "DESCRIPTION";
+        sections_.insert("DESCRIPTION");
       }
       at_start_ = true;
     }
     chapter_body(ch, first);
+    authors(meta);
     footnotes(ch, false);
   } else {
     // A book is one page: NAME from the book's metadata, then one .SH per chapter with

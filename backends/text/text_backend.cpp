@@ -120,7 +120,8 @@ class Renderer {
     }
     std::string byline;
     for (size_t i = 0; i < m.authors.size(); ++i) byline += (i ? ", " : "") + m.authors[i];
-    std::string date = m.date.substr(0, 10);
+    // An ISO date loses its time; a date the parser could not read is shown as written.
+    std::string date = m.date.empty() ? m.date_text : m.date.substr(0, 10);
     if (!date.empty()) byline += (byline.empty() ? "" : ", ") + date;
     std::string updated = m.updated.substr(0, 10);
     if (!updated.empty() && updated != date) byline += " (updated " + updated + ")";

@@ -18,7 +18,7 @@ namespace {
 
 bool is_markdown(const fs::path& p) {
   std::string ext = p.extension().string();
-  return ext == ".md" || ext == ".markdown" || ext == ".mdx" || ext == ".mkd";
+  return ext == ".md" || ext == ".markdown" || ext == ".mdx" || ext == ".mkd" || ext == ".ronn";
 }
 
 std::string strip_extension(const std::string& rel) {
@@ -129,7 +129,13 @@ int run_batch(const std::vector<std::string>& inputs, const ConvertOptions& opti
           r.code = kExitWarningsFailed;
           continue;
         }
-        fs::path target = fs::path(batch.out_dir) / (in.relative + b->extension_for(doc));
+        // `podman-run.1.md` as a man page is `podman-run.1`, not `podman-run.1.1`: an
+        // input whose name ends in the output's extension already keeps it once.
+        std::string ext = b->extension_for(doc);
+        bool has_ext = !ext.empty() && in.relative.size() > ext.size() &&
+                       in.relative.compare(in.relative.size() - ext.size(), ext.size(), ext) == 0 &&
+                       in.relative[in.relative.size() - ext.size() - 1] != '/';
+        fs::path target = fs::path(batch.out_dir) / (has_ext ? in.relative : in.relative + ext);
         std::error_code ec;
         fs::create_directories(target.parent_path(), ec);
         if (ec) throw Error(target.parent_path().string(), "cannot create folder: " + ec.message(), kExitOutputError);

@@ -36,6 +36,7 @@ class Dumper {
     field("subtitle", m.subtitle);
     for (const auto& a : m.authors) field("author", a);
     field("date", m.date);
+    field("date_text", m.date_text);
     field("updated", m.updated);
     field("description", m.description);
     for (const auto& t : m.tags) field("tag", t);

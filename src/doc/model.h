@@ -46,7 +46,9 @@ struct Metadata {
   std::string title;
   std::string subtitle;
   std::vector<std::string> authors;
-  std::string date;     // ISO 8601 as written ("2024-06-07"), empty when unknown
+  std::string date;     // ISO 8601 ("2024-06-07", "2014-06"), empty when unknown; written
+                        // forms ("June 15, 2006") are read into it by the parser
+  std::string date_text;  // a date as written when it reads as no date ("Q3 2021"); shown as is
   std::string updated;  // ISO 8601 date of the last update, empty when unknown
   std::string description;
   std::vector<std::string> tags;

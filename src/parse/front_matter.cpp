@@ -1,4 +1,5 @@
 #include "parse/front_matter.h"
+#include "parse/title.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -214,14 +215,23 @@ bool is_iso_date(const std::string& s) {
          digit(6) && s[7] == '-' && digit(8) && digit(9) && (s.size() == 10 || s[10] == 'T' || s[10] == ' ');
 }
 
-std::string expect_date(const MetaValue& v, const std::string& key, const SourcePos& pos, Diagnostics& diag) {
+// A date of the form YYYY-MM-DD (with a time or not) as written; a written form
+// ("June 15, 2006", "JUNE 2014") as ISO 8601 (normalize_date). Anything else is a warning
+// and goes to `as_written` when the caller keeps dates as written (a man page's .TH).
+std::string expect_date(const MetaValue& v, const std::string& key, const SourcePos& pos, Diagnostics& diag,
+                        std::string* as_written = nullptr) {
   std::string s = expect_text(v, key, pos);
-  if (s.empty()) return s;
-  if (!is_iso_date(s)) {
-    diag.warning(pos, "'" + key + "' is '" + s + "', not a date of the form YYYY-MM-DD; it is ignored");
+  if (s.empty() || is_iso_date(s)) return s;
+  std::string iso = normalize_date(s);
+  if (!iso.empty()) return iso;
+  if (as_written) {
+    diag.warning(pos, "'" + key + "' is '" + s + "', not a date relconv can read (YYYY-MM-DD, June 15, 2006, "
+                      "June 2006); it is shown as written where a format shows dates");
+    *as_written = s;
     return "";
   }
-  return s;
+  diag.warning(pos, "'" + key + "' is '" + s + "', not a date of the form YYYY-MM-DD; it is ignored");
+  return "";
 }
 
 // "name(1)" -> name "name", section "1".
@@ -255,7 +265,7 @@ void apply_meta_value(Metadata& meta, const std::string& key, const MetaValue& v
   } else if (key == "author" || key == "authors") {
     meta.authors = expect_list(v, key, pos, diag, false);
   } else if (key == "date" || key == "publishDate" || key == "pubDate" || key == "published_at") {
-    meta.date = expect_date(v, key, pos, diag);
+    meta.date = expect_date(v, key, pos, diag, &meta.date_text);
   } else if (key == "updatedDate" || key == "updated" || key == "lastmod" || key == "modified") {
     meta.updated = expect_date(v, key, pos, diag);
   } else if (key == "description" || key == "summary" || key == "abstract") {

@@ -35,10 +35,12 @@
 
 #include "io/modules.h"
 #include "parse/cmark_arena.h"
+#include "parse/definitions.h"
 #include "parse/front_matter.h"
 #include "parse/html.h"
 #include "parse/inlines.h"
 #include "parse/parse.h"
+#include "parse/title.h"
 #include "text/utf8.h"
 
 // Exported by libcmark-gfm-extensions but declared in no installed header.
@@ -642,43 +644,6 @@ void report_bad_bytes(std::string_view bytes, const std::vector<size_t>& bad, co
 
 std::string too_large_message(size_t size, size_t limit, bool at_least);
 
-// A pandoc title block: `% title`, `% author; author`, `% date` at the very top.
-size_t title_block(std::string_view body, Metadata& meta, uint32_t& lines) {
-  size_t pos = 0;
-  int field = 0;
-  while (field < 3 && pos < body.size() && body[pos] == '%') {
-    size_t eol = body.find('\n', pos);
-    std::string value(body.substr(pos + 1, eol == std::string_view::npos ? body.npos : eol - pos - 1));
-    value.erase(0, value.find_first_not_of(" \t"));
-    value.erase(value.find_last_not_of(" \t\r") + 1);
-    if (field == 0 && meta.title.empty() && !value.empty()) {
-      meta.title = value;
-      size_t open = value.rfind('(');
-      if (open != std::string::npos && open > 0 && value.back() == ')' && value.find(' ') == std::string::npos) {
-        if (meta.man_name.empty()) meta.man_name = value.substr(0, open);
-        if (meta.man_section.empty()) meta.man_section = value.substr(open + 1, value.size() - open - 2);
-      }
-    } else if (field == 1 && meta.authors.empty() && !value.empty()) {
-      size_t start = 0;
-      while (start <= value.size()) {
-        size_t semi = value.find(';', start);
-        std::string a = value.substr(start, semi == std::string::npos ? std::string::npos : semi - start);
-        a.erase(0, a.find_first_not_of(" \t"));
-        a.erase(a.find_last_not_of(" \t") + 1);
-        if (!a.empty()) meta.authors.push_back(a);
-        if (semi == std::string::npos) break;
-        start = semi + 1;
-      }
-    } else if (field == 2 && meta.date.empty() && !value.empty()) {
-      meta.date = value;
-    }
-    ++field;
-    ++lines;
-    pos = eol == std::string_view::npos ? body.size() : eol + 1;
-  }
-  return pos;
-}
-
 }  // namespace
 
 Chapter parse_markdown(std::string_view bytes, const std::string& name, const std::string& base_dir,
@@ -722,8 +687,12 @@ Chapter parse_markdown(std::string_view bytes, const std::string& name, const st
   detail::parse_front_matter(fm, file, chapter.meta, diag, options);
   std::string_view body = std::string_view(text).substr(fm.body_offset);
   uint32_t body_line = fm.body_line;
-  size_t skip = title_block(body, chapter.meta, body_line);
+  // Title lines of man-page dialects (pandoc, go-md2man, ronn: parse/title.h), then the
+  // page name and section from a file name like `podman-run.1.md`.
+  bool ronn = name.size() > 5 && name.compare(name.size() - 5, 5, ".ronn") == 0;
+  size_t skip = detail::read_title_lines(body, file, body_line, chapter.meta, diag, &ronn);
   body.remove_prefix(skip);
+  detail::name_from_file_name(name, file, chapter.meta, diag);
 
   std::string bounded;
   EscapedLines escaped;
@@ -738,6 +707,9 @@ Chapter parse_markdown(std::string_view bytes, const std::string& name, const st
   conv.tree_in_arena(arena.has_value());
   conv.document(root, chapter);
   if (!arena) cmark_node_free(root);
+  detail::read_definition_lists(chapter.blocks);
+  if (ronn) detail::read_ronn_conventions(chapter.blocks);
+  for (Footnote& fn : chapter.footnotes) detail::read_definition_lists(fn.blocks);
   return chapter;
 }
 

@@ -54,6 +54,14 @@ ok "folders given together keep their names" "[ $status -eq 1 ] && grep -q 'Post
 ok "folders given together: the clash inside one is still refused" "grep -q 'would write the same outputs' errd"
 ok "two inputs with one output name: the second is refused, not overwritten" "[ $status -eq 1 ] && grep -q 'would write the same outputs' errc && grep -q 'Post b' outc/index.txt"
 
+# Man pages: .ronn files are found in folders, and a page is written name.section.
+mkdir -p pages
+printf 'tool-x(1) -- Do x\n=================\n\n## DESCRIPTION\n\nText.\n' > pages/tool-x.1.ronn
+printf '## NAME\npodman\\-run - Run a command\n' > pages/podman-run.1.md
+SOURCE_DATE_EPOCH=1700000000 "$relconv" --to man --out-dir outm pages 2> errm; status=$?
+ok "a .ronn file in a folder is converted" "[ $status -eq 0 ] && grep -q '^.TH TOOL\\\\-X 1 ' outm/tool-x.1"
+ok "podman-run.1.md is written podman-run.1" "[ -f outm/podman-run.1 ] && [ ! -e outm/podman-run.1.1 ]"
+
 # Depfile and --if-changed.
 "$relconv" --to txt --depfile d.d -o one.txt in/2023/old.md
 ok "depfile names the output and the input" "grep -q '^one.txt:' d.d && grep -q 'in/2023/old.md' d.d"

@@ -75,15 +75,27 @@ class TextOf(html.parser.HTMLParser):
 
 
 def body_of(markdown):
-    """The Markdown after its YAML front matter."""
+    """The Markdown after its YAML front matter and its pandoc/go-md2man title block.
+
+    Both are metadata (name, section, authors, date), which a format shows in its own
+    form (a man page's .TH line, "2006-06-15" for "June 15, 2006"), so their words are not
+    the text's; the golden tests check where they go."""
     if markdown.startswith("\ufeff"):
         markdown = markdown[1:]
     lines = markdown.split("\n")
     if lines and lines[0].rstrip() == "---":
         for i in range(1, len(lines)):
             if lines[i].rstrip() in ("---", "..."):
-                return "\n".join(lines[i + 1:])
-    return markdown
+                lines = lines[i + 1:]
+                break
+    # `% title` / `% authors` / `% date`, each continued on lines that start with a space.
+    start = 0
+    for _ in range(3):
+        if start < len(lines) and lines[start].startswith("%"):
+            start += 1
+            while start < len(lines) and lines[start][:1] in (" ", "\t") and lines[start].strip():
+                start += 1
+    return "\n".join(lines[start:])
 
 
 def reference_words(path):

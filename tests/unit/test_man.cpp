@@ -170,13 +170,35 @@ TEST_CASE("man: name and section from the metadata and from `title: name(1)`") {
   CHECK(contains(out, ".TH TOOL 8 2024-06-07 \"\" \"System Manager's Manual\"\n"));
 }
 
+TEST_CASE("man: .TH dates: a month as its name, a date that reads as none as written") {
+  Document doc = post({para({text("x")})}, "tool(1)");
+  doc.meta.date = "2014-06";
+  CHECK(contains(render(doc), ".TH TOOL 1 \"June 2014\" "));
+  doc.meta.date.clear();
+  doc.meta.date_text = "sometime in 2021";
+  CHECK(contains(render(doc), ".TH TOOL 1 \"sometime in 2021\" "));
+  doc.meta.date = "2006-06-15T10:00:00Z";
+  CHECK(contains(render(doc), ".TH TOOL 1 2006-06-15 "));
+}
+
+TEST_CASE("man: authors make an AUTHORS section unless the page has one") {
+  Document doc = post({para({text("x")})});
+  doc.meta.authors = {"Ada", "Charles"};
+  CHECK(contains(render(doc), ".SH AUTHORS\nAda\n.br\nCharles\n"));
+  Document own = post({heading(1, "Authors"), para({text("Grace")})});
+  own.meta.authors = {"Ada"};
+  std::string out = render(own);
+  CHECK(contains(out, ".SH AUTHORS\nGrace\n"));
+  CHECK(!contains(out, "Ada"));
+}
+
 TEST_CASE("man: headings, paragraphs and no .PP right after a heading") {
   std::string out = render(post({para({text("Intro.")}), heading(1, "Features"),
                                  para({text("One.")}), para({text("Two.")}),
                                  heading(2, "Details"), para({text("Three.")}),
                                  heading(3, "Deeper"), para({text("Four.")})}));
   INFO(out);
-  CHECK(contains(out, ".SH DESCRIPTION\nIntro.\n.SH Features\nOne.\n.PP\nTwo.\n.SS Details\n"
+  CHECK(contains(out, ".SH DESCRIPTION\nIntro.\n.SH FEATURES\nOne.\n.PP\nTwo.\n.SS Details\n"
                       "Three.\n.PP\n\\f[B]Deeper\\f[R]\n.br\nFour.\n"));
 }
 
@@ -188,18 +210,20 @@ TEST_CASE("man: headings go on the macro line, with fonts relative to bold") {
   std::string out = render(post({h, para({text("x")})}));
   INFO(out);
   // .SH sets bold already: code stays bold, emphasis is bold italic, then bold again.
-  CHECK(contains(out, ".SH Using make \\-j \\f[BI]now\\f[B]\nx\n"));
+  CHECK(contains(out, ".SH USING make \\-j \\f[BI]NOW\\f[B]\nx\n"));
   // A long heading stays one line: the next-line form would spill into the body.
   std::string long_title(119, 'w');
   for (size_t i = 5; i < long_title.size(); i += 6) long_title[i] = ' ';
   out = render(post({heading(1, long_title), para({text("x")})}));
+  for (char& c : long_title)
+    if (c == 'w') c = 'W';
   CHECK(contains(out, ".SH " + long_title + "\nx\n"));
 }
 
 TEST_CASE("man: headings shift so the highest level used is .SH") {
   std::string out = render(post({heading(2, "Only level two"), para({text("x")})}));
   INFO(out);
-  CHECK(contains(out, ".SH NAME\nhello\\-world \\- Hello world\n.SH Only level two\nx\n"));
+  CHECK(contains(out, ".SH NAME\nhello\\-world \\- Hello world\n.SH ONLY LEVEL TWO\nx\n"));
   CHECK(!contains(out, "DESCRIPTION"));
 }
 
@@ -210,7 +234,7 @@ TEST_CASE("man: an empty anchor heading is left out") {
   anchor.inlines = {link("https://x.org/#a", {})};
   std::string out = render(post({anchor, heading(1, "Real"), para({text("x")})}));
   INFO(out);
-  CHECK(contains(out, ".SH Real\nx\n"));
+  CHECK(contains(out, ".SH REAL\nx\n"));
   CHECK(!contains(out, ".SH\n.SH"));
   CHECK(!contains(out, ".SH \n"));
 }
