@@ -571,7 +571,9 @@ void Page::inline_node(const Inline& in, bool plain) {
 void Page::link(const Inline& in, bool plain) {
   std::string text = plain_text(in.children);
   std::string url = in.url;
-  if (plain || in_link_ || url.empty() || text.empty()) {
+  // A link to a place in the document (a section, a footnote) is its text: a man page
+  // has nowhere to go, and ".UR #name" would print the fragment as an address.
+  if (plain || in_link_ || url.empty() || text.empty() || url[0] == '#') {
     inlines(in.children, plain);
     return;
   }

@@ -1,6 +1,9 @@
 // Definition lists (see definitions.h).
 #include "parse/definitions.h"
 
+#include <set>
+#include <string>
+
 namespace relconv::detail {
 
 namespace {
@@ -171,70 +174,124 @@ void split_term_line(ListItem& item) {
   }
 }
 
-void ronn_text(std::vector<Inline>& inlines) {
+// A bullet list whose every item starts with an option and a ':' becomes a definition
+// list (ronn's option lists).
+void ronn_option_list(Block& b) {
+  if (b.kind != BlockKind::List || b.list.ordered || b.items.empty()) return;
+  bool all = true;
+  for (ListItem& item : b.items) {
+    if (ronn_term_length(item) == 0) split_term_line(item);
+    all &= ronn_term_length(item) > 0;
+  }
+  if (!all) return;
+  Block list;
+  list.kind = BlockKind::DefinitionList;
+  list.pos = b.pos;
+  for (ListItem& item : b.items) {
+    size_t n = ronn_term_length(item);
+    std::vector<Inline>& in = item.blocks[0].inlines;
+    DefinitionItem d;
+    d.pos = item.pos;
+    d.term.assign(in.begin(), in.begin() + static_cast<long>(n));
+    std::string& last = d.term.back().literal;
+    while (!last.empty() && last.back() == ' ') last.pop_back();
+    last.pop_back();  // the ':'
+    while (!last.empty() && last.back() == ' ') last.pop_back();
+    if (last.empty()) d.term.pop_back();
+    std::vector<Block> def;
+    if (n + 1 < in.size()) {
+      Block p = item.blocks[0];
+      p.inlines.assign(in.begin() + static_cast<long>(n) + 1, in.end());
+      p.pos = p.inlines.front().pos;
+      def.push_back(std::move(p));
+    }
+    for (size_t k = 1; k < item.blocks.size(); ++k) def.push_back(std::move(item.blocks[k]));
+    if (!def.empty()) d.definitions.push_back(std::move(def));
+    list.definitions.push_back(std::move(d));
+  }
+  b = std::move(list);
+}
+
+// A name as a section reference matches it: letters compared without case.
+std::string section_key(const std::string& name) {
+  std::string k;
+  for (char c : name) k += (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+  return k;
+}
+
+void collect_sections(const std::vector<Block>& blocks, std::set<std::string>& out) {
+  for (const Block& b : blocks) {
+    if (b.kind == BlockKind::Heading) out.insert(section_key(plain_text(b.inlines)));
+    collect_sections(b.children, out);
+    for (const ListItem& item : b.items) collect_sections(item.blocks, out);
+  }
+}
+
+// `[NAME][]` -> a link to the section NAME (its text where the format has no links), or
+// `NAME` when the page has no such section.
+void ronn_text(std::vector<Inline>& inlines, const std::set<std::string>& sections) {
+  std::vector<Inline> out;
+  out.reserve(inlines.size());
   for (Inline& in : inlines) {
-    ronn_text(in.children);
-    if (in.kind != InlineKind::Text) continue;
-    // `[NAME][]` -> `NAME`
-    std::string& t = in.literal;
-    size_t at = 0;
+    ronn_text(in.children, sections);
+    if (in.kind != InlineKind::Text || in.literal.find("][]") == std::string::npos) {
+      out.push_back(std::move(in));
+      continue;
+    }
+    const std::string t = in.literal;
+    // A piece of the text from byte `at` of it (a text node holds no line break).
+    auto piece = [&](size_t at, std::string literal) {
+      Inline p = in;
+      p.literal = std::move(literal);
+      if (p.pos.col) p.pos.col += uint32_t(at);
+      return p;
+    };
+    auto text = [&](size_t at, std::string literal) {
+      if (!literal.empty()) out.push_back(piece(at, std::move(literal)));
+    };
+    size_t start = 0, at = 0;
     while ((at = t.find("][]", at)) != std::string::npos) {
-      size_t open = t.rfind('[', at);
-      if (open == std::string::npos || t.find(']', open) != at || at == open + 1) {
+      const size_t open = t.rfind('[', at);
+      if (open == std::string::npos || open < start || t.find(']', open) != at || at == open + 1) {
         at += 3;
         continue;
       }
-      t.erase(at, 3);
-      t.erase(open, 1);
-      at = open;
+      const std::string name = t.substr(open + 1, at - open - 1);
+      text(start, t.substr(start, open - start));
+      if (sections.count(section_key(name))) {
+        Inline link = piece(open, "");
+        link.kind = InlineKind::Link;
+        link.url = "#" + slugify(name);
+        link.children.push_back(piece(open + 1, name));
+        out.push_back(std::move(link));
+      } else {
+        text(open + 1, name);
+      }
+      start = at = at + 3;
     }
+    text(start, t.substr(start));
+  }
+  inlines = std::move(out);
+}
+
+void read_ronn_conventions(std::vector<Block>& blocks, const std::set<std::string>& sections) {
+  for (Block& b : blocks) {
+    read_ronn_conventions(b.children, sections);
+    for (ListItem& item : b.items) read_ronn_conventions(item.blocks, sections);
+    for (DefinitionItem& item : b.definitions)
+      for (auto& def : item.definitions) read_ronn_conventions(def, sections);
+    ronn_text(b.inlines, sections);
+    for (DefinitionItem& item : b.definitions) ronn_text(item.term, sections);
+    ronn_option_list(b);
   }
 }
 
 }  // namespace
 
 void read_ronn_conventions(std::vector<Block>& blocks) {
-  for (Block& b : blocks) {
-    read_ronn_conventions(b.children);
-    for (ListItem& item : b.items) read_ronn_conventions(item.blocks);
-    for (DefinitionItem& item : b.definitions)
-      for (auto& def : item.definitions) read_ronn_conventions(def);
-    ronn_text(b.inlines);
-    for (DefinitionItem& item : b.definitions) ronn_text(item.term);
-    if (b.kind != BlockKind::List || b.list.ordered || b.items.empty()) continue;
-    bool all = true;
-    for (ListItem& item : b.items) {
-      if (ronn_term_length(item) == 0) split_term_line(item);
-      all &= ronn_term_length(item) > 0;
-    }
-    if (!all) continue;
-    Block list;
-    list.kind = BlockKind::DefinitionList;
-    list.pos = b.pos;
-    for (ListItem& item : b.items) {
-      size_t n = ronn_term_length(item);
-      std::vector<Inline>& in = item.blocks[0].inlines;
-      DefinitionItem d;
-      d.pos = item.pos;
-      d.term.assign(in.begin(), in.begin() + static_cast<long>(n));
-      std::string& last = d.term.back().literal;
-      while (!last.empty() && last.back() == ' ') last.pop_back();
-      last.pop_back();  // the ':'
-      while (!last.empty() && last.back() == ' ') last.pop_back();
-      if (last.empty()) d.term.pop_back();
-      std::vector<Block> def;
-      if (n + 1 < in.size()) {
-        Block p = item.blocks[0];
-        p.inlines.assign(in.begin() + static_cast<long>(n) + 1, in.end());
-        p.pos = p.inlines.front().pos;
-        def.push_back(std::move(p));
-      }
-      for (size_t k = 1; k < item.blocks.size(); ++k) def.push_back(std::move(item.blocks[k]));
-      if (!def.empty()) d.definitions.push_back(std::move(def));
-      list.definitions.push_back(std::move(d));
-    }
-    b = std::move(list);
-  }
+  std::set<std::string> sections;
+  collect_sections(blocks, sections);
+  read_ronn_conventions(blocks, sections);
 }
 
 }  // namespace relconv::detail

@@ -26,7 +26,8 @@ void read_definition_lists(std::vector<Block>& blocks);
 //   bold text (``* `--force`, `--redownload`:`` then the text) is a definition list, the
 //   line less its `:` the term, as ronn makes it tagged paragraphs;
 // - a reference to a section, `[CONSERVATIVE UPDATING][]`, left as text by cmark-gfm
-//   (there is no link definition), shows as the section's name.
+//   (there is no link definition), is a link to that section (its name where the format
+//   has no links: man, text), or the bare name when the page has no such section.
 void read_ronn_conventions(std::vector<Block>& blocks);
 
 }  // namespace relconv::detail
