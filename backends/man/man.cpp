@@ -13,6 +13,7 @@
 #include "backends/man/man.h"
 
 #include <algorithm>
+#include <cstring>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -210,6 +211,22 @@ bool starts_paragraph(const std::string& line) {
 
 bool is_mailto(const std::string& url) {
   return url.size() > 7 && lower_ascii(url.substr(0, 7)) == "mailto:";
+}
+
+// A link from a man page reference to that page's source, `[git-lfs-fetch(1)](git-lfs-fetch.1.md)`
+// (or its HTML, or the page): on a man page the reference itself is the link, and the
+// source file's name would be noise.
+bool man_reference(const std::string& text, const std::string& url) {
+  const size_t open = text.find('(');
+  if (open == 0 || open == std::string::npos || text.back() != ')' || text.size() < open + 3) return false;
+  const std::string name = text.substr(0, open), section = text.substr(open + 1, text.size() - open - 2);
+  if (!std::isdigit(static_cast<unsigned char>(section[0]))) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && !std::strchr("._+-", c)) return false;
+  if (url.find("://") != std::string::npos || is_mailto(url)) return false;
+  const size_t slash = url.find_last_of('/');
+  const std::string file = slash == std::string::npos ? url : url.substr(slash + 1);
+  return file.compare(0, name.size() + 1 + section.size(), name + "." + section) == 0;
 }
 
 // A line of text that starts like a command-line option: "-v", "--output".
@@ -577,6 +594,10 @@ void Page::link(const Inline& in, bool plain) {
     inlines(in.children, plain);
     return;
   }
+  if (man_reference(text, url)) {
+    inlines(in.children, plain);
+    return;
+  }
   bool mail = is_mailto(url);
   std::string target = mail ? url.substr(7) : url;
   // An autolink shows its URL already; .UR with the same text would print it twice, and
@@ -785,19 +806,30 @@ void Page::paragraph(const Block& b) {
 //     Write to FILE.
 // which is one paragraph with a soft break. It becomes .TP with the first line as the
 // tag. In an OPTIONS or COMMANDS section, a paragraph that is only such a line followed
-// by a paragraph is the same thing written with a blank line between.
+// by a paragraph is the same thing written with a blank line between, and so is a line
+// of plain text that is an option or a placeholder (ronn's sources).
 bool Page::option_paragraph(const std::vector<Block>& list, size_t& i) {
   const Block& b = list[i];
   if (b.inlines.empty()) return false;
   const Inline& first = b.inlines.front();
-  if (first.kind != InlineKind::Strong && first.kind != InlineKind::Code &&
-      first.kind != InlineKind::Emph)
-    return false;
-  std::string first_text =
-      first.kind == InlineKind::Code ? first.literal : plain_text(first.children);
   bool option_section = section_ == "OPTIONS" || section_ == "COMMANDS" ||
                         section_ == "ENVIRONMENT" || section_ == "EXIT STATUS" ||
                         section_ == "FILES";
+  if (first.kind == InlineKind::Text) {
+    // Unmarked, as ronn's sources write them: a paragraph of one short line that is an
+    // option or a placeholder ("-a, --all", "<file>") before its text, in an options
+    // section.
+    const std::string line = plain_text(b.inlines);
+    const bool placeholder = line.size() > 2 && line.front() == '<' && line.back() == '>';
+    if (!option_section || line.size() > 60 || (!looks_like_option(line) && !placeholder)) return false;
+    for (const Inline& in : b.inlines)
+      if (in.kind == InlineKind::SoftBreak || in.kind == InlineKind::HardBreak) return false;
+  } else if (first.kind != InlineKind::Strong && first.kind != InlineKind::Code &&
+             first.kind != InlineKind::Emph) {
+    return false;
+  }
+  std::string first_text = first.kind == InlineKind::Code || first.kind == InlineKind::Text
+                               ? first.literal : plain_text(first.children);
   if (!looks_like_option(first_text) && !option_section) return false;
   size_t brk = 0;
   while (brk < b.inlines.size() && b.inlines[brk].kind != InlineKind::SoftBreak &&
