@@ -4,6 +4,7 @@
 #   run.sh RELCONV
 set -uo pipefail
 relconv=$(realpath "$1")
+manual="$(cd "$(dirname "$0")/../.." && pwd)/doc/relconv.1.md"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cd "$work"
 passed=0 failed=0
@@ -27,6 +28,24 @@ check "version" 0 '' -- "$relconv" --version
 ok "version prints the name" "grep -q '^relconv [0-9]' out.txt"
 check "help" 0 '' -- "$relconv" --help
 ok "help lists exit codes" "grep -q 'Exit codes' out.txt"
+# Every option whose --help line gives a default has an entry in relconv(1) with the same
+# default.
+defaults_agree() {
+  python3 - out.txt "$manual" <<'PY'
+import re, sys
+help_text, manual = (open(p, encoding="utf-8").read() for p in sys.argv[1:3])
+bad = 0
+for m in re.finditer(r"^\s+(?:-\w,)?(--[\w-]+)[^\n]*\n?\s*[^\n]*\(default (\d+)\)", help_text, re.M):
+    option, value = m.groups()
+    entry = re.search(r"^\*\*" + re.escape(option) + r"\*\*.*\n((?:  .*\n)+)", manual, re.M)
+    if not entry:
+        print(f"relconv(1) has no entry for {option}"); bad += 1
+    elif not re.search(r"\bdefault:? " + value + r"\b", entry.group(1), re.I):
+        print(f"{option}: --help says default {value}, relconv(1) says: {entry.group(1).strip()}"); bad += 1
+sys.exit(1 if bad else 0)
+PY
+}
+ok "help and relconv(1) agree on every default" defaults_agree
 check "list formats" 0 '' -- "$relconv" --list-formats
 ok "txt is listed with its alias" "grep -q '^txt .*also: plain' out.txt"
 check "no input" 2 'no input files' -- "$relconv" --to txt
