@@ -11,6 +11,7 @@
 
 #include "backends/epub/book.h"
 #include "backends/epub/xml_writer.h"
+#include "text/utf8.h"
 
 namespace relconv::epub {
 
@@ -45,11 +46,6 @@ std::string encode_url(const std::string& url) {
   return out;
 }
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // The scheme of a URL in lower case ("https"), or "" for a relative reference.
 std::string scheme_of(const std::string& url) {
   size_t i = 0;
@@ -58,7 +54,7 @@ std::string scheme_of(const std::string& url) {
     ++i;
   if (i == 0 || i >= url.size() || url[i] != ':' || !std::isalpha(static_cast<unsigned char>(url[0])))
     return {};
-  return lower(url.substr(0, i));
+  return ascii_lower(url.substr(0, i));
 }
 
 // Lexical normalisation of a relative path ("a/./b/../c" -> "a/c").

@@ -64,12 +64,6 @@ std::string upper_ascii(std::string s) {
   return s;
 }
 
-std::string lower_ascii(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
 // Standard man page section names (man-pages(7), mdoc(7)); a heading that spells one of
 // them in another case is written in capitals, as every man page reader expects.
 bool is_standard_section(const std::string& upper) {
@@ -210,7 +204,7 @@ bool starts_paragraph(const std::string& line) {
 }
 
 bool is_mailto(const std::string& url) {
-  return url.size() > 7 && lower_ascii(url.substr(0, 7)) == "mailto:";
+  return url.size() > 7 && ascii_lower(url.substr(0, 7)) == "mailto:";
 }
 
 // A link from a man page reference to that page's source, `[git-lfs-fetch(1)](git-lfs-fetch.1.md)`
@@ -329,6 +323,12 @@ class Page {
   void paragraph(const Block& b);
   bool option_paragraph(const std::vector<Block>& list, size_t& i);
   bool option_heading(const Block& b, int level);
+  // Whether the current section lists things with their text (options, commands, files,
+  // variables, exit codes), so that its tag-like lines and headings become .TP.
+  bool tagged_section() const {
+    return section_.find("OPTIONS") != std::string::npos || section_ == "COMMANDS" || section_ == "ENVIRONMENT" ||
+           section_ == "EXIT STATUS" || section_ == "FILES";
+  }
   void name_paragraph(const Block& b);
   void code_block(const std::string& literal);
   void list_block(const Block& b);
@@ -783,9 +783,7 @@ bool Page::option_heading(const Block& b, int level) {
   std::string text = first.kind == InlineKind::Code || first.kind == InlineKind::Text ? first.literal
                                                                                          : plain_text(first.children);
   if (!looks_like_option(text)) return false;
-  bool option_section = section_ == "OPTIONS" || section_.find("OPTIONS") != std::string::npos ||
-                        section_ == "COMMANDS";
-  if (level == 2 && !option_section) return false;
+  if (level == 2 && !tagged_section()) return false;
   flush();
   write_line(".TP");
   inlines(b.inlines, /*plain=*/true);
@@ -812,9 +810,7 @@ bool Page::option_paragraph(const std::vector<Block>& list, size_t& i) {
   const Block& b = list[i];
   if (b.inlines.empty()) return false;
   const Inline& first = b.inlines.front();
-  bool option_section = section_ == "OPTIONS" || section_ == "COMMANDS" ||
-                        section_ == "ENVIRONMENT" || section_ == "EXIT STATUS" ||
-                        section_ == "FILES";
+  const bool option_section = tagged_section();
   if (first.kind == InlineKind::Text) {
     // Unmarked, as ronn's sources write them: a paragraph of one short line that is an
     // option or a placeholder ("-a, --all", "<file>") before its text, in an options

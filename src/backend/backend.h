@@ -22,7 +22,7 @@ struct RenderOptions {
   int toc_depth = 2;         // heading levels in tables of contents
   std::string style_path;    // --style: replaces the backend's default style
   int64_t source_date_epoch = -1;  // SOURCE_DATE_EPOCH, or -1 when unset
-  int jobs = 1;              // threads a backend may use (EPUB deflates its entries on them)
+  int jobs = 1;              // threads a backend may use (EPUB deflates its entries on them, PDF its streams and images)
 };
 
 struct RenderContext {

@@ -4,6 +4,8 @@
 #include <set>
 #include <string>
 
+#include "text/utf8.h"
+
 namespace relconv::detail {
 
 namespace {
@@ -68,6 +70,22 @@ void add_definitions(const std::vector<Line>& lines, size_t first, const SourceP
     if (item.definitions[d].back().inlines.empty()) item.definitions.erase(item.definitions.begin() + static_cast<long>(d));
 }
 
+// Whether a line of the paragraph starts with ':' (its first line only, when
+// `first_only`): looked at before the lines are copied, since almost no paragraph has one.
+bool colon_line(const std::vector<Inline>& inlines, bool first_only) {
+  bool at_start = true;
+  for (const Inline& in : inlines) {
+    if (in.kind == InlineKind::SoftBreak || in.kind == InlineKind::HardBreak) {
+      if (first_only) return false;
+      at_start = true;
+      continue;
+    }
+    if (at_start && in.kind == InlineKind::Text && !in.literal.empty() && in.literal[0] == ':') return true;
+    at_start = false;
+  }
+  return false;
+}
+
 void recurse(Block& b) {
   read_definition_lists(b.children);
   for (ListItem& item : b.items) read_definition_lists(item.blocks);
@@ -84,7 +102,9 @@ void read_definition_lists(std::vector<Block>& blocks) {
   bool open_list = false;  // out.back() is a definition list made here
   for (size_t i = 0; i < blocks.size(); ++i) {
     Block& b = blocks[i];
-    if (b.kind != BlockKind::Paragraph) {
+    const bool next_opens = i + 1 < blocks.size() && blocks[i + 1].kind == BlockKind::Paragraph &&
+                            colon_line(blocks[i + 1].inlines, true);
+    if (b.kind != BlockKind::Paragraph || (!next_opens && !colon_line(b.inlines, false))) {
       out.push_back(std::move(b));
       open_list = false;
       continue;
@@ -212,12 +232,8 @@ void ronn_option_list(Block& b) {
   b = std::move(list);
 }
 
-// A name as a section reference matches it: letters compared without case.
-std::string section_key(const std::string& name) {
-  std::string k;
-  for (char c : name) k += (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
-  return k;
-}
+// A name as a section reference matches it: compared without case.
+std::string section_key(const std::string& name) { return utf8_casefold(name); }
 
 void collect_sections(const std::vector<Block>& blocks, std::set<std::string>& out) {
   for (const Block& b : blocks) {

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <vector>
 
+#include "text/utf8.h"
+
 namespace relconv::detail {
 
 namespace {
@@ -13,11 +15,6 @@ std::string trim(std::string_view s) {
   if (b == std::string_view::npos) return "";
   size_t e = s.find_last_not_of(" \t\r");
   return std::string(s.substr(b, e - b + 1));
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // A man section: a digit, then up to three letters or digits ("1", "3p", "8x", "28").
@@ -36,7 +33,7 @@ std::string page_name_from(std::string name) {
     has_lower |= std::islower(static_cast<unsigned char>(c)) != 0;
     has_upper |= std::isupper(static_cast<unsigned char>(c)) != 0;
   }
-  return has_upper && !has_lower ? lower(name) : name;
+  return has_upper && !has_lower ? ascii_lower(name) : name;
 }
 
 // `name(section)` at the start of `s`: the name, the section and what follows.
@@ -93,37 +90,47 @@ void set_name(Metadata& meta, const std::string& name, const std::string& sectio
   if (meta.man_section.empty()) meta.man_section = section;
 }
 
-void set_date(Metadata& meta, const std::string& written) {
+// Where a title line is, for its messages.
+struct At {
+  SourcePos pos;
+  Diagnostics& diag;
+};
+
+void set_date(Metadata& meta, const std::string& written, const At& at) {
   if (written.empty() || !meta.date.empty() || !meta.date_text.empty()) return;
   std::string iso = normalize_date(written);
-  if (iso.empty())
-    meta.date_text = written;
-  else
+  if (!iso.empty()) {
     meta.date = iso;
+    return;
+  }
+  // As the front matter's `date` does (front_matter.cpp, expect_date).
+  at.diag.warning(at.pos, "the title's date '" + written + "' is not a date relconv can read (YYYY-MM-DD, June 15, "
+                          "2006, June 2006); it is shown as written where a format shows dates");
+  meta.date_text = written;
 }
 
 // go-md2man's fields after the name and section: date, source, manual. Unquoted words
 // (`% NAME 5 System-wide registry configuration file`) are one field: a date if they
 // read as one, else the source, as pandoc takes what follows `name(section)`.
-void md2man_fields(Metadata& meta, const std::vector<std::string>& f, bool quoted) {
+void md2man_fields(Metadata& meta, const std::vector<std::string>& f, bool quoted, const At& at) {
   if (f.size() < 3) return;
   if (!quoted) {
     std::string rest;
     for (size_t k = 2; k < f.size(); ++k) rest += (rest.empty() ? "" : " ") + f[k];
     if (!normalize_date(rest).empty())
-      set_date(meta, rest);
+      set_date(meta, rest, at);
     else
       set_extra(meta, "source", rest);
     return;
   }
-  set_date(meta, f[2]);
+  set_date(meta, f[2], at);
   if (f.size() > 3) set_extra(meta, "source", f[3]);
   if (f.size() > 4) set_extra(meta, "manual", f[4]);
 }
 
 // The title field of a `%` block: pandoc's `name(section) rest`, go-md2man's `name
 // section ...`, or a title.
-void title_field(Metadata& meta, const std::string& value) {
+void title_field(Metadata& meta, const std::string& value, const At& at) {
   std::string name, section, rest;
   if (split_name_section(value, name, section, rest)) {
     set_name(meta, name, section);
@@ -141,7 +148,7 @@ void title_field(Metadata& meta, const std::string& value) {
   if (split_fields(value, f, quoted) && f.size() >= 2 && is_section(f[1]) &&
       f[0].find('(') == std::string::npos && !f[0].empty()) {
     set_name(meta, f[0], f[1]);
-    md2man_fields(meta, f, quoted);
+    md2man_fields(meta, f, quoted, at);
     if (meta.title.empty()) meta.title = page_name_from(f[0]) + "(" + f[1] + ")";
     return;
   }
@@ -174,10 +181,12 @@ Line line_at(std::string_view body, size_t pos) {
 }
 
 // pandoc's `%` title block, go-md2man's `%` title line.
-size_t percent_block(std::string_view body, uint32_t& line, Metadata& meta) {
+size_t percent_block(std::string_view body, const std::string* file, uint32_t& line, Metadata& meta,
+                     Diagnostics& diag) {
   size_t pos = 0;
   int field = 0;
   while (field < 3 && pos < body.size() && body[pos] == '%') {
+    const At at{SourcePos{file, line, 1}, diag};
     Line l = line_at(body, pos);
     std::vector<std::string> parts{trim(l.text.substr(1))};
     pos = l.end;
@@ -195,14 +204,14 @@ size_t percent_block(std::string_view body, uint32_t& line, Metadata& meta) {
       std::string joined;
       for (const std::string& p : parts)
         if (!p.empty()) joined += (joined.empty() ? "" : " ") + p;
-      if (!joined.empty()) title_field(meta, joined);
+      if (!joined.empty()) title_field(meta, joined, at);
     } else if (field == 1) {
       authors_field(meta, parts);
     } else {
       std::string joined;
       for (const std::string& p : parts)
         if (!p.empty()) joined += (joined.empty() ? "" : " ") + p;
-      set_date(meta, joined);
+      set_date(meta, joined, at);
     }
     ++field;
   }
@@ -290,7 +299,7 @@ std::string normalize_date(const std::string& text) {
       continue;
     }
     // "15th", "1st"
-    std::string lw = lower(word);
+    std::string lw = ascii_lower(word);
     if (lw.size() > 2 && std::isdigit(static_cast<unsigned char>(lw[0]))) {
       std::string num = lw.substr(0, lw.find_first_not_of("0123456789"));
       std::string suf = lw.substr(num.size());
@@ -317,7 +326,7 @@ std::string normalize_date(const std::string& text) {
 
 size_t read_title_lines(std::string_view body, const std::string* file, uint32_t& line, Metadata& meta,
                         Diagnostics& diag, bool* ronn) {
-  if (!body.empty() && body[0] == '%') return percent_block(body, line, meta);
+  if (!body.empty() && body[0] == '%') return percent_block(body, file, line, meta, diag);
   // Blank lines before a header are skipped with it.
   size_t pos = 0;
   uint32_t blank = 0;
@@ -343,7 +352,7 @@ size_t read_title_lines(std::string_view body, const std::string* file, uint32_t
     if (heading.find('"') != std::string::npos && split_fields(heading, f, quoted) && quoted &&
         f.size() >= 2 && is_section(f[1]) && f[0].find_first_of("()") == std::string::npos) {
       set_name(meta, f[0], f[1]);
-      md2man_fields(meta, f, true);
+      md2man_fields(meta, f, true, At{SourcePos{file, line + blank, 1}, diag});
       if (meta.title.empty()) meta.title = page_name_from(f[0]) + "(" + f[1] + ")";
       line += blank + 1;
       return first.end;
@@ -358,8 +367,6 @@ size_t read_title_lines(std::string_view body, const std::string* file, uint32_t
       return under.end;
     }
   }
-  (void)file;
-  (void)diag;
   return 0;
 }
 
@@ -367,7 +374,7 @@ void name_from_file_name(const std::string& path, const std::string* file, Metad
   std::string base = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
   size_t ext = base.rfind('.');
   if (ext == std::string::npos || ext == 0) return;
-  std::string e = lower(base.substr(ext + 1));
+  std::string e = ascii_lower(base.substr(ext + 1));
   if (e != "md" && e != "markdown" && e != "ronn" && e != "mdx") return;
   std::string stem = base.substr(0, ext);
   size_t dot = stem.rfind('.');

@@ -29,6 +29,9 @@ int display_width(char32_t cp);
 
 // Case folding and NFC normalisation, for comparisons (word checks, slugs).
 std::string utf8_casefold(std::string_view s);
+// A..Z to a..z, every other byte as it is: for names that are ASCII by definition (URL
+// schemes, file extensions, language tags).
+std::string ascii_lower(std::string_view s);
 bool is_alnum(char32_t cp);
 bool is_space(char32_t cp);
 

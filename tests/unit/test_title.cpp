@@ -119,3 +119,24 @@ TEST_CASE("name and section from the file name") {
   REQUIRE(diag.all().size() == 1);
   CHECK(diag.all()[0].message.find("file name") != std::string::npos);
 }
+
+TEST_CASE("a title line's date that cannot be read is kept as written, with a warning at its line") {
+  Diagnostics diag;
+  Chapter ch = parse_named("% foo(1)\n% A. Person\n% Q3 of 2021\n\n# NAME\n\nfoo - bar\n", "foo.md", &diag);
+  CHECK(ch.meta.date.empty());
+  CHECK(ch.meta.date_text == "Q3 of 2021");
+  REQUIRE(diag.warning_count() == 1);
+  CHECK(diag.all()[0].line == 3);
+  CHECK(diag.all()[0].message.find("'Q3 of 2021'") != std::string::npos);
+
+  Diagnostics quoted;
+  Chapter md2man = parse_named("% \"FOO\" \"1\" \"the third quarter\" \"Foo\"\n\n# NAME\nfoo - bar\n", "foo.md", &quoted);
+  CHECK(md2man.meta.date_text == "the third quarter");
+  REQUIRE(quoted.warning_count() == 1);
+  CHECK(quoted.all()[0].line == 1);
+
+  Diagnostics good;
+  Chapter fine = parse_named("% foo(1)\n%\n% June 15, 2006\n", "foo.md", &good);
+  CHECK(fine.meta.date == "2006-06-15");
+  CHECK(good.warning_count() == 0);
+}
