@@ -17,12 +17,22 @@ bool is_fence(std::string_view line, bool closing) {
   return line == "---" || (closing && line == "...");
 }
 
+// A line that starts a YAML mapping: a key (a name, or a quoted string) and a colon that
+// ends the line or is followed by a space.
 bool looks_like_key(std::string_view line) {
   size_t i = 0;
-  if (line.empty() || !(std::isalpha(static_cast<unsigned char>(line[0])) || line[0] == '_')) return false;
-  while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '_' || line[i] == '-'))
+  if (line.empty()) return false;
+  if (line[0] == '"' || line[0] == '\'') {
+    i = line.find(line[0], 1);
+    if (i == std::string_view::npos) return false;
     ++i;
-  return i < line.size() && line[i] == ':' && (i + 1 == line.size() || line[i + 1] == ' ');
+  } else {
+    if (!(std::isalpha(static_cast<unsigned char>(line[0])) || line[0] == '_')) return false;
+    while (i < line.size() &&
+           (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '_' || line[i] == '-' || line[i] == '.'))
+      ++i;
+  }
+  return i < line.size() && line[i] == ':' && (i + 1 == line.size() || line[i + 1] == ' ' || line[i + 1] == '\t');
 }
 
 SourcePos pos_at(const std::string* file, uint32_t first_line, const YAML::Mark& mark) {
@@ -123,12 +133,13 @@ FrontMatter split_front_matter(std::string_view text, const std::string* file) {
   size_t eol = text.find('\n');
   std::string_view first = text.substr(0, eol);
   if (eol == std::string_view::npos || !is_fence(first, false)) return fm;
-  // The line after the opening fence: a blank line means a thematic break, not YAML.
+  // Front matter is a YAML mapping, so its first line is a key. Anything else (a blank line,
+  // `Foo` then `---`, another `---`) is Markdown: a thematic break, a setext heading, …
   size_t pos = eol + 1;
   uint32_t line = 2;
   size_t next_eol = text.find('\n', pos);
   std::string_view second = text.substr(pos, next_eol == std::string_view::npos ? text.npos : next_eol - pos);
-  if (second.find_first_not_of(" \t") == std::string_view::npos) return fm;
+  if (!looks_like_key(second)) return fm;
   while (pos <= text.size()) {
     size_t e = text.find('\n', pos);
     std::string_view l = text.substr(pos, e == std::string_view::npos ? text.npos : e - pos);
@@ -144,11 +155,8 @@ FrontMatter split_front_matter(std::string_view text, const std::string* file) {
     pos = e + 1;
     ++line;
   }
-  if (looks_like_key(second)) {
-    SourcePos p{file, 1, 1};
-    throw Error(p, "front matter opened here is never closed (expected a line '---' after the YAML)");
-  }
-  return fm;
+  SourcePos p{file, 1, 1};
+  throw Error(p, "front matter opened here is never closed (expected a line '---' after the YAML)");
 }
 
 namespace {

@@ -20,8 +20,10 @@ struct FrontMatter {
   uint32_t body_line = 1;   // 1-based line where the body starts
 };
 
-// Finds front matter at the start of `text` (a first line `---`, closed by `---` or
-// `...`). A block that opens but never closes is an error when it looks like YAML.
+// Finds front matter at the start of `text`: a first line `---` followed by a line that
+// starts a mapping (`key:`), closed by `---` or `...`. Any other `---` line is Markdown (a
+// thematic break, or a setext heading's underline). Front matter that never closes is an
+// error.
 FrontMatter split_front_matter(std::string_view text, const std::string* file);
 
 // Parses `fm.yaml` into `meta`. Malformed YAML, wrong types and YAML bombs throw

@@ -154,6 +154,41 @@ TEST_CASE("a thematic break at the top is not front matter") {
   CHECK(ch.blocks.at(0).kind == BlockKind::ThematicBreak);
 }
 
+TEST_CASE("a leading --- block is front matter only when its first line is a key") {
+  SUBCASE("a thematic break, then a setext heading (CommonMark)") {
+    Diagnostics diag;
+    Chapter ch = parse("---\nFoo\n---\nBar\n", &diag);
+    REQUIRE(ch.blocks.size() == 3);
+    CHECK(ch.blocks[0].kind == BlockKind::ThematicBreak);
+    CHECK(ch.blocks[1].kind == BlockKind::Heading);
+    CHECK(ch.blocks[1].level == 2);
+    CHECK(ch.blocks[2].kind == BlockKind::Paragraph);
+    CHECK(ch.blocks[2].pos.line == 4);
+    CHECK(ch.meta.title.empty());
+    CHECK(diag.warning_count() == 0);
+  }
+  SUBCASE("two thematic breaks") {
+    Chapter ch = parse("---\n---\nText\n");
+    REQUIRE(ch.blocks.size() == 3);
+    CHECK(ch.blocks[0].kind == BlockKind::ThematicBreak);
+    CHECK(ch.blocks[1].kind == BlockKind::ThematicBreak);
+  }
+  SUBCASE("keys, quoted keys and dotted keys open a mapping") {
+    CHECK(parse("---\ntitle: A\n---\nx\n").meta.title == "A");
+    CHECK(parse("---\n\"title\": B\n---\nx\n").meta.title == "B");
+    CHECK(parse("---\nog.image: i.png\ntitle: C\n---\nx\n").meta.title == "C");
+  }
+  SUBCASE("a mapping that is malformed further down is still an error at its line") {
+    Diagnostics diag;
+    try {
+      parse_markdown("---\ntitle: x\n- item\n---\nBody\n", "f.md", ".", diag);
+      FAIL("expected an error");
+    } catch (const Error& e) {
+      CHECK(e.diagnostic().line == 3);
+    }
+  }
+}
+
 TEST_CASE("inputs over the size limit are refused") {
   ParseOptions opt;
   opt.max_input_bytes = 10;
